@@ -1,0 +1,1 @@
+"""eid device driver package."""

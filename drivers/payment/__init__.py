@@ -1,0 +1,1 @@
+"""payment device driver package."""

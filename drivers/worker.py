@@ -1,0 +1,50 @@
+"""Run a device's blocking I/O on that device's own single thread.
+
+pyscard, pyserial and USB handles are not safe to share across threads, so every call to a
+device goes through one :class:`DeviceWorker`. Async callers await :meth:`DeviceWorker.run`;
+synchronous callers (CLI, simulators' tests) use :meth:`DeviceWorker.call`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class DeviceWorker:
+    """A single worker thread owned by one device."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"device-{name}")
+        self._thread_ident: int | None = None
+        self._executor.submit(self._remember_thread).result()
+
+    def _remember_thread(self) -> None:
+        self._thread_ident = threading.get_ident()
+
+    def on_worker_thread(self) -> bool:
+        """Tell whether the caller already runs on this device's thread."""
+        return threading.get_ident() == self._thread_ident
+
+    async def run(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Await ``func(*args, **kwargs)`` executed on the device thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+
+    def call(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``func`` on the device thread and wait for its result (re-entrant)."""
+        if self.on_worker_thread():
+            return func(*args, **kwargs)
+        return self._executor.submit(func, *args, **kwargs).result()
+
+    def close(self) -> None:
+        """Stop the thread after the queued calls finish."""
+        self._executor.shutdown(wait=True)

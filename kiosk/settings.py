@@ -1,0 +1,226 @@
+"""Load and validate the kiosk's TOML configuration.
+
+A site file is layered over ``config/default.toml``. Every value is validated on load; any
+problem raises :class:`ConfigError` whose message names the file, the key and the problem
+in plain words, so a technician can fix it without reading a traceback. A string value of
+the form ``"env:NAME"`` is read from the environment variable NAME (for secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or invalid."""
+
+    def __init__(self, path: Path | str, problem: str, key: str | None = None) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        super().__init__(where + problem)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(_Section):
+    id: str = Field(min_length=1, max_length=64)
+    municipality: str = Field(min_length=1)
+    languages: list[Literal["es", "en"]] = Field(min_length=1)
+    default_language: Literal["es", "en"] = "es"
+    mode: Literal["kiosk", "development"] = "kiosk"
+    data_dir: Path
+    log_dir: Path
+    verification_url: str = Field(min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+
+class DisplaySection(_Section):
+    fullscreen: bool = True
+    width: Annotated[int, Field(ge=320, le=7680)] = 1080
+    height: Annotated[int, Field(ge=320, le=7680)] = 1920
+    dpi: Annotated[float, Field(ge=50, le=600)] = 96.0
+
+
+class TimeoutsSection(_Section):
+    inactivity_warning_s: Seconds = 60
+    inactivity_countdown_s: Seconds = 30
+    large_text_factor: Annotated[float, Field(ge=1, le=5)] = 1.5
+    assisted_factor: Annotated[float, Field(ge=1, le=10)] = 3.0
+
+
+class ApiSection(_Section):
+    url: str = Field(pattern=r"^https?://")
+    connect_timeout_s: Seconds = 3
+    read_timeout_s: Seconds = 10
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    ca_bundle: Path | None = None
+    pinned_sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
+    enrolment_file: Path = Path("enrolment.json")
+    required: bool = True
+
+
+class EidSection(_Section):
+    type: Literal["pcsc", "none"] = "pcsc"
+    reader: str = ""
+    required: bool = True
+
+
+class PrinterSection(_Section):
+    type: Literal["network", "serial", "usb", "file", "none"] = "network"
+    host: str = "127.0.0.1"
+    port: Port = 9100
+    device: str = ""
+    baudrate: Annotated[int, Field(ge=1200, le=921600)] = 115200
+    usb_vendor: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
+    usb_product: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
+    profile: str = "TM-T20II"
+    width_chars: Annotated[int, Field(ge=24, le=64)] = 42
+    width_dots: Annotated[int, Field(ge=200, le=1024)] = 512
+    codepage: str = "CP858"
+    native_qr: bool = True
+    native_barcode: bool = True
+    timeout_s: Seconds = 5
+    required: bool = True
+
+
+class PaymentSection(_Section):
+    type: Literal["transbank", "none"] = "transbank"
+    port: str = "/dev/ttyUSB0"
+    baudrate: Annotated[int, Field(ge=1200, le=921600)] = 9600
+    ack_timeout_s: Seconds = 2
+    response_timeout_s: Seconds = 150
+    required: bool = True
+
+
+class DevicesSection(_Section):
+    eid: EidSection = EidSection()
+    printer: PrinterSection = PrinterSection()
+    payment: PaymentSection = PaymentSection()
+
+
+class OfflineSection(_Section):
+    database: Path = Path("kiosk.db")
+    key_file: Path = Path("kiosk.key")
+    retention_days: Annotated[int, Field(ge=1, le=365)] = 30
+    sync_interval_s: Seconds = 5
+    max_backoff_s: Seconds = 300
+
+
+class LoggingSection(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: Annotated[int, Field(ge=10_000)] = 5_000_000
+    backups: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class DemoSection(_Section):
+    api_port: Port = 8765
+    printer_port: Port = 9100
+    start_simulators: bool = True
+
+
+class Settings(_Section):
+    kiosk: KioskSection
+    display: DisplaySection = DisplaySection()
+    timeouts: TimeoutsSection = TimeoutsSection()
+    api: ApiSection
+    devices: DevicesSection = DevicesSection()
+    offline: OfflineSection = OfflineSection()
+    logging: LoggingSection = LoggingSection()
+    demo: DemoSection = DemoSection()
+
+    def data_path(self, path: Path) -> Path:
+        """Resolve a path from the config against the data directory."""
+        return path if path.is_absolute() else self.kiosk.data_dir / path
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as err:
+        raise ConfigError(path, "file not found") from err
+    except PermissionError as err:
+        raise ConfigError(path, "file cannot be read (permission denied)") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(path, f"not valid TOML ({err})") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(path, "not a UTF-8 text file") from err
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_env(value: Any, key: str, path: Path) -> Any:
+    if isinstance(value, dict):
+        return {k: _resolve_env(v, f"{key}.{k}" if key else k, path) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise ConfigError(path, f"environment variable {name} is not set", key)
+        return os.environ[name]
+    return value
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return key, "unknown key (check the spelling against config/site-example.toml)"
+    if error["type"] == "missing":
+        return key, "required key is missing"
+    return key, f"{error['msg']} (got {error.get('input')!r})"
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Load ``default.toml`` overlaid with the site file at ``path`` and validate it."""
+    site = Path(path) if path else None
+    data = _read_toml(DEFAULT_CONFIG)
+    source = DEFAULT_CONFIG
+    if site is not None and site.resolve() != DEFAULT_CONFIG:
+        site_data = _read_toml(site)
+        data, source = _merge(data, site_data), site
+    data = _resolve_env(data, "", source)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as err:
+        key, problem = _describe(err.errors()[0])
+        raise ConfigError(source, problem, key) from err
+    return _anchor(settings, source)
+
+
+def _anchor(settings: Settings, source: Path) -> Settings:
+    """Make relative data and log directories relative to the project root, not the cwd."""
+    kiosk = settings.kiosk
+    updates = {}
+    for name in ("data_dir", "log_dir"):
+        value: Path = getattr(kiosk, name)
+        if not value.is_absolute():
+            updates[name] = (PROJECT_ROOT / value).resolve()
+    if not updates:
+        return settings
+    return settings.model_copy(update={"kiosk": kiosk.model_copy(update=updates)})

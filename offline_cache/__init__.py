@@ -1,0 +1,1 @@
+"""Offline journal, outbox, catalog cache and search, sync worker."""

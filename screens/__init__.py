@@ -1,0 +1,1 @@
+"""Kivy screens: one .kv and one thin .py per screen."""
