@@ -124,7 +124,7 @@ def test_thread_follows_the_link_and_tells_listeners(database, cipher, journal):
         assert delivered.wait(5)
     finally:
         worker.stop()
-    assert [s.link for s in seen][0] is LinkState.OFFLINE
+    assert seen[0].link is LinkState.OFFLINE
     assert worker.status().queue_depth == 0
 
 
