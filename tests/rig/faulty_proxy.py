@@ -13,7 +13,8 @@ connections, so a keep-alive session cannot dodge the fault.
 - ``NONE``: forward bytes both ways.
 - ``RESET``: accept, then reset (RST) at once: "connection reset by peer".
 - ``HTTP_500``: answer ``500`` with the API's error shape without contacting the server.
-- ``DELAY``: forward the request, hold the answer ``delay_s`` (beyond the client timeout).
+- ``DELAY``: forward the request, hold each piece of the answer ``delay_s`` (slow link, or
+  beyond the client timeout).
 - ``DROP_RESPONSE``: forward the request, let the server process it, then reset instead of
   returning the answer: the case "uploaded but not acknowledged".
 """
@@ -135,9 +136,8 @@ class FaultyProxy:
                     break
                 if fault is Fault.DROP_RESPONSE:
                     break  # the server answered; the client never hears it
-                if fault is Fault.DELAY and delay:
+                if fault is Fault.DELAY:
                     time.sleep(delay)
-                    delay = 0.0
                 sink.sendall(data)
         except OSError:
             pass
