@@ -92,6 +92,17 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def set_state(
+    tx: sqlite3.Connection, table: str, row_id: int, state: str, **columns: str | None
+) -> None:
+    """Write a journal row's new state (and extra columns) inside the caller's transaction."""
+    sets = "".join(f", {name} = ?" for name in columns)
+    tx.execute(
+        f"UPDATE {table} SET state = ?, updated_at = ?{sets} WHERE id = ?",
+        (state, utc_now(), *columns.values(), row_id),
+    )
+
+
 @dataclass(frozen=True)
 class Incident:
     """Something a technician must know about the offline store (e.g. a quarantined file)."""
