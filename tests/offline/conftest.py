@@ -14,8 +14,12 @@ from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.submissions import Submissions
 
-SUBMISSION_PROCEDURE = "property_tax"  # in the reference API seed; its form has no fields
-SUBMISSION_FORM: dict[str, Any] = {}
+# a procedure of the reference API's demo seed that needs no e-ID session, with its form
+SUBMISSION_PROCEDURE = "tree_pruning"
+SUBMISSION_FORM: dict[str, Any] = {
+    "national_number": "85073003361", "address": "Calle Los Aromos 123",
+    "details": "Rama grande sobre el cable de la luz",
+}
 
 
 @pytest.fixture
