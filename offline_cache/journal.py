@@ -141,15 +141,17 @@ class Journal:
 
     def needing_recovery(self) -> list[Payment]:
         """List payments left authorizing or unknown (settle them before serving anyone)."""
-        rows = self._database.conn.execute(
-            f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?) ORDER BY id",
-            (PaymentState.AUTHORIZING, PaymentState.UNKNOWN),
-        ).fetchall()
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?) ORDER BY id",
+                (PaymentState.AUTHORIZING, PaymentState.UNKNOWN),
+            ).fetchall()
         return [self._payment(row) for row in rows]
 
     def get(self, ticket: int) -> Payment:
         """Return the newest payment with this ticket number."""
-        return self._load(self._database.conn, self._row_id(self._database.conn, ticket))
+        with self._database.reading() as conn:
+            return self._load(conn, self._row_id(conn, ticket))
 
     def _move(self, ticket: int, event: str, **columns: str) -> Payment:
         with self._database.transaction() as tx:

@@ -109,7 +109,8 @@ class Submissions:
 
     def get(self, submission_id: int) -> Submission:
         """Return one submission."""
-        return self._load(self._database.conn, submission_id)
+        with self._database.reading() as conn:
+            return self._load(conn, submission_id)
 
     def _move(self, submission_id: int, event: str, **columns: str | None) -> Submission:
         with self._database.transaction() as tx:
