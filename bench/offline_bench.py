@@ -191,7 +191,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  ratio outbox/persist-queue: enqueue {ours[0] / theirs[0]:.2f}x,"
               f" drain {ours[1] / theirs[1]:.2f}x")
         latency = bench_search(folder, args.procedures)
-        print(f"search over {args.procedures} procedures, 40 queries x 5")
+        from tests.offline.test_search import QUERIES
+
+        print(f"search over {args.procedures} procedures, {len(QUERIES)} queries x 5")
         for name, (p50, p95) in latency.items():
             print(f"  {name:<28} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
         fts, like = latency["fts5+rapidfuzz"], latency["LIKE scan"]
