@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 def _storable(value: str) -> str:
@@ -15,6 +14,8 @@ def _storable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_storable)]
 Cents = Annotated[int, Field(ge=1, le=10**12)]
+# RFC 3339 with an offset, as JSON Schema "date-time" says (no bare numbers or dates).
+Timestamp = Annotated[AwareDatetime, Field(strict=True)]
 KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,40}$")]
 
@@ -142,7 +143,7 @@ class PaymentRequest(_In):
     operation_number: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$")]
     card_type: Annotated[str, Field(pattern=r"^[A-Za-z]{1,20}$")]
     card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
-    authorized_at: datetime
+    authorized_at: Timestamp
 
 
 class PaymentRecorded(BaseModel):
@@ -157,7 +158,7 @@ class SubmissionRequest(_In):
     procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
     form: Annotated[dict[Annotated[Text, Field(max_length=64)], FormValue], Field(max_length=50)]
     citizen_session: Annotated[str, Field(max_length=128)] | None = None
-    submitted_at: datetime
+    submitted_at: Timestamp
 
 
 class SubmissionAccepted(BaseModel):
@@ -237,7 +238,7 @@ class HeartbeatIn(_In):
     ]
     queue_depth: Annotated[int, Field(ge=0, le=10**9)]
     app_version: Annotated[Text, Field(min_length=1, max_length=32)]
-    last_sync: datetime | None = None
+    last_sync: Timestamp | None = None
 
 
 class HeartbeatAck(BaseModel):

@@ -49,7 +49,12 @@ def _page(lang: str, kind: str, status: int = 200, **values: str) -> HTMLRespons
     "/verify",
     response_class=HTMLResponse,
     tags=["public"],
-    responses={404: {"content": {"text/html": {}}, "description": "Unknown reference"}},
+    responses={
+        404: {"content": {"text/html": {"schema": {"type": "string"}}},
+              "description": "Unknown reference (a page saying so)"},
+        422: {"content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/ErrorResponse"}}}, "description": "Invalid input"},
+    },
 )
 def verify(
     request: Request,
