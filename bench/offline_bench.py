@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.offline_bench")
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--procedures", type=int, default=5000)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])  # the bench runner calls main() with no arguments
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         rates = bench_queues(folder, args.items)
@@ -201,4 +202,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
