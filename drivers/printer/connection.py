@@ -81,7 +81,12 @@ class PrinterConnection:
     def open(self) -> None:
         """Connect; raises DeviceUnavailable if the printer cannot be reached."""
         try:
-            self.escpos.open()
+            if isinstance(self.escpos, Network):
+                # python-escpos's Network.open leaks its socket when the connect fails
+                self.escpos.device = socket.create_connection(
+                    (self.settings.host, self.settings.port), timeout=self.settings.timeout_s)
+            else:
+                self.escpos.open()
         except (*IO_ERRORS, RuntimeError, ValueError) as err:
             self.escpos.device = False
             raise DeviceUnavailable(f"cannot open printer ({self._where}): {err}") from err

@@ -1,0 +1,44 @@
+"""Acceptance over a serial line: the simulator on one end of a socat pseudo-terminal pair,
+the driver (python-escpos Serial) on the other, faults injected over the control channel.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from drivers.printer.base import PrintBlocked
+from drivers.printer.simulator.control import send_command
+from kiosk.settings import PrinterSection
+from tests.printer.simulator_process import jobs, simulator_process
+
+
+def test_receipt_prints_over_a_serial_line(serial_pair, make_printer, typical_receipt, tmp_path):
+    with simulator_process("--serial", serial_pair.device_end, "--control-port", "0",
+                           "--png-dir", str(tmp_path)) as ready:
+        control = int(ready["control"])
+        settings = PrinterSection(type="serial", device=serial_pair.kiosk_end,
+                                  baudrate=115200, timeout_s=2)
+        printer = make_printer(settings)
+        assert printer.status().detail["paper"] == "ok"
+        printer.print_receipt(typical_receipt)
+
+        (job,) = jobs(control)
+        assert job["complete"] and job["qr"] == [typical_receipt.verification_url]
+        assert job["barcodes"] == [typical_receipt.reference]
+        lines = [line.strip() for line in job["lines"]]
+        assert "Rol 123-45, Pasaje Ñandú" in lines and "PENDIENTE DE CONFIRMACIÓN" in lines
+        assert (tmp_path / "job-0001.png").stat().st_size > 10_000
+
+        assert send_command(control, "paper out") == "ok"
+        with pytest.raises(PrintBlocked, match="paper=out"):
+            printer.print_receipt(typical_receipt)
+        assert len(jobs(control)) == 1
+        assert printer.status().detail["paper"] == "out"
+
+
+def test_control_channel_rejects_nonsense(serial_pair):
+    with simulator_process("--serial", serial_pair.device_end, "--control-port", "0") as ready:
+        control = int(ready["control"])
+        assert send_command(control, "paper soggy").startswith("error ")
+        assert send_command(control, "launch rockets").startswith("error unknown command")
+        assert send_command(control, "render 9 /tmp/x.png") == "error no such job"
