@@ -69,7 +69,12 @@ class PrinterSimulator:
             port.write(data)
             port.flush()
 
-        link = _Link(port.read, write, port.close, streaming=True)
+        def read(size: int) -> bytes:
+            # read(size) would wait for `size` bytes; take what is there so answers are prompt
+            first = port.read(1)
+            return first + port.read(min(size - 1, port.in_waiting)) if first else first
+
+        link = _Link(read, write, port.close, streaming=True)
         self._spawn(lambda: self._session(link), "printer-sim-serial")
 
     def close(self) -> None:
