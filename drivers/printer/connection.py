@@ -75,8 +75,11 @@ class PrinterConnection:
         if settings.type not in TRANSPORTS:
             raise DeviceUnavailable(f"printer type {settings.type!r} has no transport")
         self.settings = settings
-        self.escpos = TRANSPORTS[settings.type](settings, profile.escpos_profile)
         self._where = describe(settings)
+        try:
+            self.escpos = TRANSPORTS[settings.type](settings, profile.escpos_profile)
+        except RuntimeError as err:  # python-escpos: the transport's library is missing
+            raise DeviceUnavailable(f"cannot use printer ({self._where}): {err}") from err
 
     def open(self) -> None:
         """Connect; raises DeviceUnavailable if the printer cannot be reached."""

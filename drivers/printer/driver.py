@@ -106,7 +106,8 @@ class EscposReceiptPrinter:
                 printer = query_status(conn, self.settings.timeout_s)
         except DriverError as err:
             self._publish(PrinterStatus.unreachable().device_status(reachable=False))
-            return [Diagnosis("printer link", False, f"cannot reach {where} ({err})",
+            reason = " ".join(str(err).split())  # library messages span several lines
+            return [Diagnosis("printer link", False, f"cannot reach {where} ({reason})",
                               "check the cable, power and printer settings",
                               self.settings.required)]
         self._publish(printer.device_status())

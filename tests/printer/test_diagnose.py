@@ -46,3 +46,10 @@ def test_test_print_from_the_cli_prints_the_sample(printer_settings, simulator):
     assert job_id == 1 and job.complete
     assert SPANISH_SAMPLE in job.text and "€" in job.text
     assert [b.data for b in job.barcodes] == [TEST_REFERENCE]
+
+
+def test_doctor_says_when_no_usb_printer_is_plugged_in():
+    settings = PrinterSection(type="usb", usb_vendor=0x04B8, usb_product=0xFFFE)
+    link = printer_doctor.diagnose(settings)[1]
+    assert not link.ok and "cannot reach usb 04b8:fffe" in link.summary
+    assert link.action == "check the cable, power and printer settings"
