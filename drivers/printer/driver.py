@@ -18,7 +18,7 @@ from drivers.printer.connection import PrinterConnection, describe, query_status
 from drivers.printer.escpos_render import render_receipt
 from drivers.printer.profile import PrinterProfile
 from drivers.printer.receipt import Receipt
-from drivers.printer.status import PaperState, PrinterStatus, Tristate, status_diagnosis
+from drivers.printer.status import PrinterStatus, status_diagnosis
 from drivers.printer.technician_receipt import technician_receipt
 from drivers.worker import DeviceWorker
 from kiosk.settings import PrinterSection
@@ -128,8 +128,9 @@ class EscposReceiptPrinter:
             self._fail(job_id, f"link failed: {err}")
             raise PrintFailed(f"print job {job_id} failed: {err}", job_id) from err
         self._count(job_id, attempt)
-        problem = _problem_after_job(after)
-        if problem:
+        fault = after.fault()
+        if fault is not None:
+            problem = f"{fault.value} during the job"
             self._fail(job_id, problem)
             raise PrintFailed(f"print job {job_id}: {problem}", job_id)
         self.jobs.mark_printed(job_id)
@@ -163,13 +164,3 @@ class EscposReceiptPrinter:
         log.warning("technician: print job %d kept for reprint (%s) on %s", job_id, reason,
                     describe(self.settings))
 
-
-def _problem_after_job(after: PrinterStatus) -> str | None:
-    """Say why a job that was sent did not come out (None: it did, or we cannot tell)."""
-    if after.paper is PaperState.OUT:
-        return "paper ran out during the job"
-    if after.cover_open is Tristate.YES:
-        return "cover opened during the job"
-    if after.error is Tristate.YES:
-        return "printer reported an error during the job"
-    return None

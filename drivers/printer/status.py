@@ -49,6 +49,21 @@ class Tristate(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Fault(StrEnum):
+    """What stops a printer; the value is the technician's wording."""
+
+    PAPER_OUT = "paper ran out"
+    COVER_OPEN = "cover is open"
+    ERROR = "printer reported an error"
+
+
+USER_MESSAGES = {
+    Fault.PAPER_OUT: "The printer has run out of paper. Please ask a member of staff for help.",
+    Fault.COVER_OPEN: "The printer cover is open. Please ask a member of staff to close it.",
+    Fault.ERROR: "The printer has a fault. Please ask a member of staff for help.",
+}
+
+
 def _valid(byte: int | None) -> bool:
     return byte is not None and (byte & _FIXED_MASK) == _FIXED_VALUE
 
@@ -120,15 +135,20 @@ class PrinterStatus:
         """The status of a printer we could not talk to at all."""
         return cls(Tristate.UNKNOWN, PaperState.UNKNOWN, Tristate.UNKNOWN, Tristate.UNKNOWN, False)
 
+    def fault(self) -> Fault | None:
+        """The condition that stops printing, most urgent first (None: none reported)."""
+        if self.paper is PaperState.OUT:
+            return Fault.PAPER_OUT
+        if self.cover_open is Tristate.YES:
+            return Fault.COVER_OPEN
+        if self.error is Tristate.YES:
+            return Fault.ERROR
+        return None
+
     def blocking_message(self) -> str | None:
         """Say why a job must not start (gettext msgid), or None if it may."""
-        if self.paper is PaperState.OUT:
-            return "The printer has run out of paper. Please ask a member of staff for help."
-        if self.cover_open is Tristate.YES:
-            return "The printer cover is open. Please ask a member of staff to close it."
-        if self.error is Tristate.YES:
-            return "The printer has a fault. Please ask a member of staff for help."
-        return None
+        fault = self.fault()
+        return None if fault is None else USER_MESSAGES[fault]
 
     def device_status(self, reachable: bool = True) -> DeviceStatus:
         """Express this in the shared device vocabulary."""

@@ -71,8 +71,11 @@ class PrinterSimulator:
 
         def read(size: int) -> bytes:
             # read(size) would wait for `size` bytes; take what is there so answers are prompt
-            first = port.read(1)
-            return first + port.read(min(size - 1, port.in_waiting)) if first else first
+            first: bytes = port.read(1)
+            if not first:
+                return first
+            rest: bytes = port.read(min(size - 1, port.in_waiting))
+            return first + rest
 
         link = _Link(read, write, port.close, streaming=True)
         self._spawn(lambda: self._session(link), "printer-sim-serial")
