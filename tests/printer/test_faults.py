@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 
 import pytest
 
@@ -145,3 +146,21 @@ def test_unreachable_printer_is_no_device_and_its_job_is_kept(
         printer.print_receipt(typical_receipt)
     assert job_store.get(failed.value.job_id).state is PrintJobState.FAILED
     assert job_store.get(failed.value.job_id).attempts == 0
+
+
+def test_status_events_come_from_the_printer_thread_only(printer, simulator):
+    threads: list[str] = []
+    printer.add_listener(lambda _status: threads.append(threading.current_thread().name))
+    simulator.faults.set_paper("low")
+    printer.status()
+    simulator.faults.set_paper("ok")
+    printer.status()
+    assert len(threads) == 2 and all(name.startswith("device-printer") for name in threads)
+
+
+def test_reprint_of_a_printed_receipt_is_marked_as_a_copy(printer, simulator, typical_receipt):
+    job_id = printer.print_receipt(typical_receipt)
+    printer.reprint(job_id)
+    original, copy = simulator.wait_for_jobs(2)
+    assert "COPIA" not in original.text and copy.lines[0].strip() == "COPIA"
+    assert copy.qr_codes == original.qr_codes
