@@ -1,3 +1,1 @@
-"""Benchmarks: each module runs as ``python -m bench.<name>`` and prints figures with a
-comparison against the named alternative; ``python -m bench`` runs them all.
-"""
+"""Benchmarks: `make bench` runs every `bench/*_bench.py`; each prints its own figures."""

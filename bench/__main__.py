@@ -1,18 +1,17 @@
-"""Run every benchmark module in this package (``python -m bench``)."""
+"""Run every benchmark module in this folder, or the ones named on the command line."""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import sys
 from pathlib import Path
 
 
 def main() -> None:
-    """Import each ``bench/*_bench.py`` and call its ``main()``."""
-    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
-        if info.name.endswith("_bench"):
-            print(f"== bench.{info.name}", flush=True)
-            importlib.import_module(f"bench.{info.name}").main()
+    names = sys.argv[1:] or sorted(p.stem for p in Path(__file__).parent.glob("*_bench.py"))
+    for name in names:
+        print(f"\n=== {name} ===", flush=True)
+        importlib.import_module(f"bench.{name}").main()
 
 
 if __name__ == "__main__":

@@ -29,10 +29,7 @@ class PrintBlocked(UserActionRequired):
 class PrintFailed(DriverError):
     """A job did not print completely; it stays in the job store for a reprint."""
 
-    message_key = (
-        "Your receipt could not be printed completely. You can see it on the screen and "
-        "ask for a reprint."
-    )
+    message_key = "The receipt did not print. It is on the screen, and you can ask for a reprint."
 
     def __init__(self, log_text: str, job_id: int) -> None:
         super().__init__(log_text)

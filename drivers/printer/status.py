@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from drivers.base import DeviceClass, DeviceState, DeviceStatus, Diagnosis
+from kiosk.i18n import N_
 
 DLE_EOT = b"\x10\x04"
 _FIXED_MASK, _FIXED_VALUE = 0b1001_0011, 0b0001_0010
@@ -58,9 +59,9 @@ class Fault(StrEnum):
 
 
 USER_MESSAGES = {
-    Fault.PAPER_OUT: "The printer has run out of paper. Please ask a member of staff for help.",
-    Fault.COVER_OPEN: "The printer cover is open. Please ask a member of staff to close it.",
-    Fault.ERROR: "The printer has a fault. Please ask a member of staff for help.",
+    Fault.PAPER_OUT: N_("The printer has run out of paper. Please ask a member of staff for help."),
+    Fault.COVER_OPEN: N_("The printer cover is open. Please ask a member of staff to close it."),
+    Fault.ERROR: N_("The printer has a fault. Please ask a member of staff for help."),
 }
 
 
@@ -162,7 +163,7 @@ class PrinterStatus:
                 DeviceClass.PRINTER,
                 DeviceState.NO_DEVICE,
                 detail,
-                "The printer is not available right now.",
+                N_("The printer is not available right now."),
             )
         message = self.blocking_message()
         if message is not None:
@@ -172,7 +173,7 @@ class PrinterStatus:
             return DeviceStatus(DeviceClass.PRINTER, state, detail, message)
         if self.online is Tristate.NO:
             return DeviceStatus(
-                DeviceClass.PRINTER, DeviceState.OFFLINE, detail, "The printer is offline."
+                DeviceClass.PRINTER, DeviceState.OFFLINE, detail, N_("The printer is offline.")
             )
         return DeviceStatus(DeviceClass.PRINTER, DeviceState.ONLINE, detail)
 
