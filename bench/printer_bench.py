@@ -14,6 +14,7 @@ the job. Run: ``python -m bench.printer_bench [--no-measure] [--bauds 9600,11520
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.printer_bench")
     parser.add_argument("--no-measure", action="store_true", help="computed figures only")
     parser.add_argument("--bauds", default="9600,115200")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])  # `python -m bench` calls main() with its own argv
     bauds = [int(b) for b in args.bauds.split(",")]
     receipt = typical_receipt()
     assert any(isinstance(b, QrBlock) for b in layout(receipt, 42))
@@ -128,4 +129,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
