@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.printer.base import PrintBlocked
+from drivers.base import DeviceState
+from drivers.printer.base import PrintBlocked, PrintFailed
 from drivers.printer.simulator.control import send_command
 from kiosk.settings import PrinterSection
+from offline_cache.print_jobs import PrintJobState
 from tests.printer.simulator_process import jobs, simulator_process
 
 
@@ -42,3 +44,19 @@ def test_control_channel_rejects_nonsense(serial_pair):
         assert send_command(control, "paper soggy").startswith("error ")
         assert send_command(control, "launch rockets").startswith("error unknown command")
         assert send_command(control, "render 9 /tmp/x.png") == "error no such job"
+
+
+def test_unplugged_serial_cable_is_no_device_and_the_job_is_kept(
+        serial_pair, simulator, make_printer, typical_receipt, job_store):
+    simulator.attach_serial(serial_pair.device_end)
+    settings = PrinterSection(type="serial", device=serial_pair.kiosk_end, timeout_s=1)
+    printer = make_printer(settings)
+    printer.print_receipt(typical_receipt)
+    assert simulator.wait_for_jobs(1)[0].complete
+
+    serial_pair.unplug()
+    assert printer.status().state is DeviceState.NO_DEVICE
+    with pytest.raises(PrintFailed) as failed:
+        printer.print_receipt(typical_receipt)
+    kept = job_store.get(failed.value.job_id)
+    assert kept.state is PrintJobState.FAILED and kept.attempts == 0
