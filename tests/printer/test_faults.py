@@ -164,3 +164,15 @@ def test_reprint_of_a_printed_receipt_is_marked_as_a_copy(printer, simulator, ty
     original, copy = simulator.wait_for_jobs(2)
     assert "COPIA" not in original.text and copy.lines[0].strip() == "COPIA"
     assert copy.qr_codes == original.qr_codes
+
+
+def test_garbage_on_the_line_is_recorded_and_the_next_receipt_still_prints(
+        printer, printer_settings, simulator, typical_receipt):
+    with socket.create_connection(("127.0.0.1", printer_settings.port), timeout=2) as conn:
+        conn.sendall(b"\x1b\x7f\x1d\x99\x07junk\n\x1dV\x00")
+        conn.sendall(b"\x10\x04\x01")
+        assert conn.recv(1) == b"\x12"  # still answering after the junk
+    printer.print_receipt(typical_receipt)
+    junk, receipt = simulator.wait_for_jobs(2)
+    assert len(junk.errors) == 3 and "unsupported command ESC" in junk.errors[0]
+    assert receipt.complete and not receipt.errors

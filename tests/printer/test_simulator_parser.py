@@ -85,9 +85,11 @@ def test_status_query_in_the_middle_of_a_job_is_reported_at_once():
 
 def test_unknown_command_is_a_typed_error_and_parsing_goes_on():
     parser = EscPosParser()
-    with pytest.raises(EscPosError):
-        parser.feed(b"\x1b\x7fhola\n")
-    assert parser.feed(b"") and parser.pending == 0
+    with pytest.raises(EscPosError) as bad:
+        parser.feed(b"antes\n\x1b\x7fhola\n")
+    assert [type(e).__name__ for e in bad.value.elements] == ["TextRun", "LineFeed"]
+    assert [type(e).__name__ for e in parser.feed(b"")] == ["TextRun", "LineFeed"]
+    assert parser.pending == 0
 
 
 def test_huge_raster_image_is_refused_not_buffered():
@@ -113,7 +115,7 @@ def _feed_all(data: bytes, chunk: int) -> list[object]:
                 out += parser.feed(piece)
                 break
             except EscPosError as err:
-                out.append(("error", str(err)))
+                out += [*err.elements, ("error", str(err))]
                 piece = b""
     return out
 

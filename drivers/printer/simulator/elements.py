@@ -8,7 +8,16 @@ from PIL import Image
 
 
 class EscPosError(Exception):
-    """The byte stream is not valid ESC/POS; the offending bytes were consumed."""
+    """The byte stream is not valid ESC/POS; the offending bytes were consumed.
+
+    ``elements`` holds what was parsed before the bad command in the same ``feed`` call.
+    """
+
+    elements: list[Element]
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.elements = []
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 ``feed(chunk)`` returns the elements completed so far; an incomplete command waits for the
 next chunk, so the result does not depend on how the stream was split. Malformed input
-raises :class:`EscPosError` after the offending bytes are consumed (the caller may go on
-feeding). Sizes are bounded, so no input makes it buffer without limit or loop forever.
+raises :class:`EscPosError` after the offending bytes are consumed, carrying the elements
+parsed before them; the caller goes on with ``feed(b"")``. Sizes are bounded, so no input
+makes it buffer without limit or loop forever.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ class EscPosParser:
                 used = self._one(out)
             except _NeedMore:
                 break
-            except EscPosError:
+            except EscPosError as err:
                 del self._buffer[: max(1, self._error_len)]
+                err.elements = out
                 raise
             del self._buffer[:used]
         return out

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import serial
 
-from drivers.printer.simulator.elements import Cut, EscPosError, StatusRequest
+from drivers.printer.simulator.elements import Cut, Element, EscPosError, StatusRequest
 from drivers.printer.simulator.faults import Faults
 from drivers.printer.simulator.job import Job, JobBuilder
 from drivers.printer.simulator.parser import EscPosParser
@@ -141,12 +141,7 @@ class PrinterSimulator:
         """Take one chunk; return False when the link must drop (injected disconnect)."""
         builder.current.bytes_received += len(data)
         drop, _ = self.faults.take_job_faults(builder.current.bytes_received)
-        try:
-            elements = parser.feed(data)
-        except EscPosError as err:
-            builder.current.errors.append(str(err))
-            elements = []
-        for element in elements:
+        for element in _parse(parser, data, builder.current.errors):
             if isinstance(element, StatusRequest):
                 self._answer(element.n, link)
                 continue
@@ -196,6 +191,18 @@ class PrinterSimulator:
             if not self._job_added.wait_for(lambda: len(self.jobs) >= count, timeout):
                 raise TimeoutError(f"{len(self.jobs)} of {count} print jobs after {timeout}s")
             return list(self.jobs)
+
+
+def _parse(parser: EscPosParser, data: bytes, errors: list[str]) -> list[Element]:
+    """Parse a chunk, noting malformed commands in ``errors`` and carrying on after them."""
+    elements: list[Element] = []
+    while True:
+        try:
+            return elements + parser.feed(data)
+        except EscPosError as err:
+            errors.append(str(err))
+            elements += err.elements
+            data = b""
 
 
 def _socket_reader(conn: socket.socket) -> Callable[[int], bytes | None]:
