@@ -6,11 +6,19 @@ barcode content; its PNG must decode (zxing-cpp) to the verification URL and the
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from dataclasses import replace
+
 import pytest
 import zxingcpp
+from sqlite_utils import Database
 
+from drivers.printer.driver import EscposReceiptPrinter
+from drivers.printer.profile import profile_from_settings
 from drivers.printer.simulator.render import render_job
-from offline_cache.print_jobs import PrintJobState
+from drivers.worker import DeviceWorker
+from offline_cache.print_jobs import PrintJobState, PrintJobStore
 
 
 def decoded_symbols(image) -> dict[str, list[str]]:
@@ -72,9 +80,22 @@ def test_spanish_prints_right_in_each_configured_code_page(
 
 
 def test_euro_sign_prints_in_cp858(make_printer, printer_settings, simulator, typical_receipt):
-    from dataclasses import replace
-
     receipt = replace(typical_receipt, currency="EUR", locale="es_ES")
     make_printer(printer_settings, codepage="CP858").print_receipt(receipt)
     (job,) = simulator.wait_for_jobs(1)
     assert "12.345,00 €" in job.text
+
+
+def test_async_caller_prints_through_the_printer_worker(printer_settings, simulator,
+                                                        typical_receipt):
+    # the kiosk's database connection is shared across threads (check_same_thread=False)
+    store = PrintJobStore(Database(sqlite3.connect(":memory:", check_same_thread=False)))
+    worker = DeviceWorker("printer")
+    printer = EscposReceiptPrinter(printer_settings, profile_from_settings(printer_settings),
+                                   store, worker)
+    try:
+        job_id = asyncio.run(worker.run(printer.print_receipt, typical_receipt))
+    finally:
+        worker.close()
+    assert store.get(job_id).state is PrintJobState.PRINTED
+    assert simulator.wait_for_jobs(1)[0].complete
