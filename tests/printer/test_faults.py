@@ -10,6 +10,7 @@ import pytest
 
 from drivers.base import DeviceState, DeviceStatus
 from drivers.printer.base import PrintBlocked, PrintFailed
+from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobState
 
 PAPER_OUT_MESSAGE = "The printer has run out of paper. Please ask a member of staff for help."
@@ -138,8 +139,6 @@ def test_status_is_answered_in_the_middle_of_a_job(printer_settings, simulator):
 
 def test_unreachable_printer_is_no_device_and_its_job_is_kept(
         make_printer, typical_receipt, job_store, loopback_port):
-    from kiosk.settings import PrinterSection
-
     printer = make_printer(PrinterSection(type="network", port=loopback_port, timeout_s=1))
     assert printer.status().state is DeviceState.NO_DEVICE
     with pytest.raises(PrintFailed) as failed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import zxingcpp
 from escpos.printer import Network
 from PIL import Image
@@ -33,8 +35,6 @@ def test_python_escpos_network_printer_prints_to_the_simulator_process(tmp_path)
 
 
 def test_cover_open_over_the_control_channel_changes_the_status_byte():
-    import socket
-
     with simulator_process("--port", "0", "--control-port", "0") as ready:
         port, control = int(ready["port"]), int(ready["control"])
         assert send_command(control, "cover open") == "ok"
