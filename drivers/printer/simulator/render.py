@@ -33,26 +33,29 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont:
 
 
 def _run_image(text: str, style: Style) -> Image.Image:
+    """Draw one style run a full line high, so inverted text has a margin round it."""
     cell_w = CELL_W // 2 if style.font_b else CELL_W
-    image = Image.new("L", (max(1, len(text) * cell_w), CELL_H), 255)
+    image = Image.new("L", (max(1, len(text) * cell_w), LINE_H), 255)
     draw = ImageDraw.Draw(image)
     font = _font(style.bold)
+    top = (LINE_H - CELL_H) // 2 + 1
     for i, char in enumerate(text):
-        draw.text((i * cell_w, 1), char, font=font, fill=0)
+        draw.text((i * cell_w, top), char, font=font, fill=0)
     if style.underline:
-        draw.line([(0, CELL_H - 2), (image.width, CELL_H - 2)], fill=0, width=2)
+        draw.line([(0, top + CELL_H - 2), (image.width, top + CELL_H - 2)], fill=0, width=2)
     if style.width > 1 or style.height > 1:
-        image = image.resize((image.width * style.width, CELL_H * style.height))
+        image = image.resize((image.width * style.width, LINE_H * style.height),
+                             Image.Resampling.NEAREST)  # a printer doubles its dots
     return ImageOps.invert(image) if style.inverted else image
 
 
 def _line_image(line: PrintedLine) -> Image.Image:
     parts = [_run_image(text, style) for text, style in line.runs]
-    height = max([LINE_H, *(part.height + LINE_H - CELL_H for part in parts)])
+    height = max([LINE_H, *(part.height for part in parts)])
     image = Image.new("L", (sum(p.width for p in parts) or 1, height), 255)
     x = 0
     for part in parts:
-        image.paste(part, (x, height - part.height - (LINE_H - CELL_H) // 2))
+        image.paste(part, (x, height - part.height))  # runs share the baseline
         x += part.width
     return image
 
