@@ -16,7 +16,7 @@ from drivers.base import DeviceListener, DeviceStatus, Diagnosis, DriverError
 from drivers.printer.base import PrintBlocked, PrintFailed
 from drivers.printer.connection import PrinterConnection, describe, query_status
 from drivers.printer.escpos_render import render_receipt
-from drivers.printer.profile import PrinterProfile
+from drivers.printer.profile import PrinterProfile, profile_from_settings
 from drivers.printer.receipt import Receipt
 from drivers.printer.status import PrinterStatus, status_diagnosis
 from drivers.printer.technician_receipt import technician_receipt
@@ -164,3 +164,11 @@ class EscposReceiptPrinter:
         log.warning("technician: print job %d kept for reprint (%s) on %s", job_id, reason,
                     describe(self.settings))
 
+
+
+def build_printer(settings: PrinterSection, jobs: PrintJobStore,
+                  worker: DeviceWorker | None = None) -> EscposReceiptPrinter | None:
+    """Build the configured printer (None for ``type = "none"``); raises ProfileError."""
+    if settings.type == "none":
+        return None
+    return EscposReceiptPrinter(settings, profile_from_settings(settings), jobs, worker)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drivers.printer import diagnose as printer_doctor
+from drivers.printer.driver import build_printer
 from drivers.printer.technician_receipt import SPANISH_SAMPLE, TEST_REFERENCE
 from kiosk.settings import PrinterSection
 
@@ -53,3 +54,13 @@ def test_doctor_says_when_no_usb_printer_is_plugged_in():
     link = printer_doctor.diagnose(settings)[1]
     assert not link.ok and "cannot reach usb 04b8:fffe" in link.summary
     assert link.action == "check the cable, power and printer settings"
+
+
+def test_build_printer_follows_the_configured_type(job_store, printer_settings):
+    assert build_printer(PrinterSection(type="none"), job_store) is None
+    printer = build_printer(printer_settings, job_store)
+    assert printer is not None
+    try:
+        assert printer.status().detail["paper"] == "ok"
+    finally:
+        printer.worker.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from drivers.printer.layout import TextBlock, layout
-from drivers.printer.receipt import Receipt, format_amount
+from drivers.printer.receipt import Receipt, ReceiptLine, format_amount
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,13 @@ def test_total_is_the_sum_of_the_lines(typical_receipt):
     total = [b.text for b in layout(typical_receipt, 42)
              if isinstance(b, TextBlock) and b.text.startswith("TOTAL")]
     assert total == ["TOTAL" + " " * 9 + "$21.335"]  # 21 double-width columns = 42
+
+
+def test_free_procedure_receipt_says_no_charge_in_english(typical_receipt):
+    receipt = replace(typical_receipt, language="en",
+                      lines=(ReceiptLine("Certificate of no property-tax debt"),))
+    texts = [b.text for b in layout(receipt, 42) if isinstance(b, TextBlock)]
+    assert "TOTAL       No charge" in texts
+    assert any(t.startswith("Kiosk: kiosk-demo-01") for t in texts)
+    assert "Check this receipt at:" in texts
+    assert not any("$" in t for t in texts)
