@@ -37,7 +37,7 @@ def _serial(settings: PrinterSection, profile: str) -> Escpos:
         settings.device,
         baudrate=settings.baudrate,
         timeout=settings.timeout_s,
-        dsrdtr=False,
+        dsrdtr=settings.flow_control == "dsrdtr",
         profile=profile,
     )
 
@@ -90,6 +90,9 @@ class PrinterConnection:
                     (self.settings.host, self.settings.port), timeout=self.settings.timeout_s)
             else:
                 self.escpos.open()
+            device: Any = self.escpos.device
+            if isinstance(device, serial.Serial) and self.settings.flow_control == "rtscts":
+                device.rtscts = True  # python-escpos's Serial has no parameter for it
         except (*IO_ERRORS, RuntimeError, ValueError) as err:
             self.escpos.device = False
             raise DeviceUnavailable(f"cannot open printer ({self._where}): {err}") from err

@@ -46,10 +46,12 @@ def test_control_channel_rejects_nonsense(serial_pair):
         assert send_command(control, "render 9 /tmp/x.png") == "error no such job"
 
 
+@pytest.mark.parametrize("flow_control", ["dsrdtr", "rtscts", "none"])
 def test_unplugged_serial_cable_is_no_device_and_the_job_is_kept(
-        serial_pair, simulator, make_printer, typical_receipt, job_store):
+        serial_pair, simulator, make_printer, typical_receipt, job_store, flow_control):
     simulator.attach_serial(serial_pair.device_end)
-    settings = PrinterSection(type="serial", device=serial_pair.kiosk_end, timeout_s=1)
+    settings = PrinterSection(type="serial", device=serial_pair.kiosk_end, timeout_s=1,
+                              flow_control=flow_control)
     printer = make_printer(settings)
     printer.print_receipt(typical_receipt)
     assert simulator.wait_for_jobs(1)[0].complete
