@@ -119,7 +119,7 @@ class EscposReceiptPrinter:
         data = receipt_bytes(receipt, self.profile)
         attempt = _Attempt()
         try:
-            after = self.worker.call(self._send_on_worker, job_id, data, attempt)
+            before, after = self.worker.call(self._send_on_worker, job_id, data, attempt)
         except PrintBlocked as err:
             self._fail(job_id, f"blocked before printing: {err}")
             raise
@@ -128,9 +128,8 @@ class EscposReceiptPrinter:
             self._fail(job_id, f"link failed: {err}")
             raise PrintFailed(f"print job {job_id} failed: {err}", job_id) from err
         self._count(job_id, attempt)
-        fault = after.fault()
-        if fault is not None:
-            problem = f"{fault.value} during the job"
+        problem = _problem_after_job(before, after)
+        if problem is not None:
             self._fail(job_id, problem)
             raise PrintFailed(f"print job {job_id}: {problem}", job_id)
         self.jobs.mark_printed(job_id)
@@ -139,7 +138,8 @@ class EscposReceiptPrinter:
         if attempt.sent:
             self.jobs.record_sent(job_id)
 
-    def _send_on_worker(self, job_id: int, data: bytes, attempt: _Attempt) -> PrinterStatus:
+    def _send_on_worker(self, job_id: int, data: bytes,
+                        attempt: _Attempt) -> tuple[PrinterStatus, PrinterStatus]:
         try:
             with PrinterConnection(self.settings, self.profile) as conn:
                 before = query_status(conn, self.settings.timeout_s)
@@ -157,13 +157,28 @@ class EscposReceiptPrinter:
             self._publish(PrinterStatus.unreachable().device_status(reachable=False))
             raise
         self._publish(after.device_status())
-        return after
+        return before, after
 
     def _fail(self, job_id: int, reason: str) -> None:
         self.jobs.mark_failed(job_id, reason)
         log.warning("technician: print job %d kept for reprint (%s) on %s", job_id, reason,
                     describe(self.settings))
 
+
+
+def _problem_after_job(before: PrinterStatus, after: PrinterStatus) -> str | None:
+    """Say why a sent job may not have come out (None: it did, as far as anyone can tell).
+
+    A printer that answered before the job but not after it has lost the bytes or the line:
+    the job counts as failed (a reprint is a harmless copy, a missing receipt is not). A
+    printer that never answers (file, silent models) cannot confirm anything: printed.
+    """
+    fault = after.fault()
+    if fault is not None:
+        return f"{fault.value} during the job"
+    if before.answered and not after.answered:
+        return "no status answer after the job; outcome unknown"
+    return None
 
 
 def build_printer(settings: PrinterSection, jobs: PrintJobStore,

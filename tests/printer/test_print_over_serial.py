@@ -62,3 +62,20 @@ def test_unplugged_serial_cable_is_no_device_and_the_job_is_kept(
         printer.print_receipt(typical_receipt)
     kept = job_store.get(failed.value.job_id)
     assert kept.state is PrintJobState.FAILED and kept.attempts == 0
+
+
+def test_serial_line_dropping_mid_job_fails_it_and_the_reprint_comes_out(
+        serial_pair, simulator, make_printer, typical_receipt, job_store):
+    simulator.attach_serial(serial_pair.device_end)
+    printer = make_printer(PrinterSection(type="serial", device=serial_pair.kiosk_end,
+                                          timeout_s=1, native_qr=False))
+    simulator.faults.disconnect_after(2000)
+    with pytest.raises(PrintFailed) as failed:
+        printer.print_receipt(typical_receipt)
+    (torn,) = simulator.wait_for_jobs(1)
+    assert torn.interrupted == "disconnected"
+    assert job_store.get(failed.value.job_id).state is PrintJobState.FAILED
+
+    printer.reprint(failed.value.job_id)
+    copy = simulator.wait_for_jobs(2)[1]
+    assert copy.complete and "COPIA" in copy.text

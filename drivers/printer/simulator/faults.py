@@ -14,6 +14,7 @@ class Condition:
     cover_open: bool = False
     bytes_per_second: float | None = None  # None = as fast as the link goes
     disconnect_after: int | None = None  # bytes into the next job, then drop the link
+    # (TCP: the connection closes; serial: the rest of the job is lost, as with a pulled cable)
     paper_out_after: int | None = None  # bytes into the next job, then the roll ends
     status_mode: str = "normal"  # normal | silent (no answers) | garbled (0xFF answers)
 

@@ -127,7 +127,12 @@ class PrinterSimulator:
                         continue
                     break
                 if not self._receive(data, parser, builder, link):
-                    break
+                    if not link.streaming:
+                        break
+                    # a serial line has no connection to drop: lose the rest of the job
+                    self._record(builder.finish(complete=False, interrupted="disconnected"))
+                    parser = EscPosParser()
+                    self._discard_until_quiet(link)
                 self._throttle(len(data))
         except OSError as err:
             log.info("printer simulator link ended: %s", err)
@@ -135,6 +140,13 @@ class PrinterSimulator:
             if not builder.current.empty:
                 self._record(builder.finish(complete=False, interrupted="disconnected"))
             link.close()
+
+    def _discard_until_quiet(self, link: _Link, quiet_s: float = 0.3) -> None:
+        """Lose everything the host sends until it pauses (the cable is out meanwhile)."""
+        last = time.monotonic()
+        while time.monotonic() - last < quiet_s and not self._stop.is_set():
+            if link.read(CHUNK):
+                last = time.monotonic()
 
     def _receive(self, data: bytes, parser: EscPosParser, builder: JobBuilder,
                  link: _Link) -> bool:
