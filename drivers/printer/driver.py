@@ -70,12 +70,20 @@ class EscposReceiptPrinter:
 
     def _status_on_worker(self) -> DeviceStatus:
         try:
-            with PrinterConnection(self.settings, self.profile) as conn:
-                printer = query_status(conn, self.settings.timeout_s)
-        except DriverError as err:
-            log.warning("printer %s unreachable: %s", describe(self.settings), err)
+            printer = self._ask_on_worker()
+        except DriverError:
             return self._publish(PrinterStatus.unreachable().device_status(reachable=False))
         return self._publish(printer.device_status())
+
+    def _ask_on_worker(self) -> PrinterStatus:
+        """Open a link just to ask DLE EOT; raises DeviceUnavailable (logged on change)."""
+        try:
+            with PrinterConnection(self.settings, self.profile) as conn:
+                return query_status(conn, self.settings.timeout_s)
+        except DriverError as err:
+            if self._last is None or self._last.detail.get("link") != "down":
+                log.warning("printer %s unreachable: %s", describe(self.settings), err)
+            raise
 
     # ---- printing ------------------------------------------------------------------------
     def print_receipt(self, receipt: Receipt) -> int:
@@ -102,8 +110,7 @@ class EscposReceiptPrinter:
     def _diagnose_on_worker(self) -> list[Diagnosis]:
         where = describe(self.settings)
         try:
-            with PrinterConnection(self.settings, self.profile) as conn:
-                printer = query_status(conn, self.settings.timeout_s)
+            printer = self._ask_on_worker()
         except DriverError as err:
             self._publish(PrinterStatus.unreachable().device_status(reachable=False))
             reason = " ".join(str(err).split())  # library messages span several lines

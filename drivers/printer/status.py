@@ -159,6 +159,7 @@ class PrinterStatus:
             "online": self.online.value,
         }
         if not reachable:
+            detail["link"] = "down"
             return DeviceStatus(
                 DeviceClass.PRINTER,
                 DeviceState.NO_DEVICE,

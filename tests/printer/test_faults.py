@@ -175,3 +175,12 @@ def test_garbage_on_the_line_is_recorded_and_the_next_receipt_still_prints(
     junk, receipt = simulator.wait_for_jobs(2)
     assert len(junk.errors) == 3 and "unsupported command ESC" in junk.errors[0]
     assert receipt.complete and not receipt.errors
+
+
+def test_unreachable_printer_is_logged_once_not_on_every_poll(make_printer, loopback_port,
+                                                              caplog):
+    printer = make_printer(PrinterSection(type="network", port=loopback_port, timeout_s=1))
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            assert printer.status().detail["link"] == "down"
+    assert sum("unreachable" in r.getMessage() for r in caplog.records) == 1
