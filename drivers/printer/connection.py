@@ -141,6 +141,8 @@ class PrinterConnection:
 
     def drain(self) -> None:
         """Discard stale answer bytes so the next answer matches the next question."""
+        if not isinstance(self.escpos.device, socket.socket | serial.Serial):
+            return  # USB reads block for the device timeout; file printers never answer
         while self.read_byte(0.0) is not None:
             pass
 
