@@ -9,9 +9,11 @@ more is printed: the job is marked interrupted and kept, as a torn receipt would
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import socket
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -64,20 +66,7 @@ class PrinterSimulator:
 
     def attach_serial(self, path: str, baudrate: int = 115200) -> None:
         """Serve the device end of a serial line (e.g. a socat pseudo-terminal)."""
-        port = serial.Serial(path, baudrate, timeout=0.1)
-        def write(data: bytes) -> None:
-            port.write(data)
-            port.flush()
-
-        def read(size: int) -> bytes:
-            # read(size) would wait for `size` bytes; take what is there so answers are prompt
-            first: bytes = port.read(1)
-            if not first:
-                return first
-            rest: bytes = port.read(min(size - 1, port.in_waiting))
-            return first + rest
-
-        link = _Link(read, write, port.close, streaming=True)
+        link = _serial_link(serial.Serial(path, baudrate, timeout=0.1))
         self._spawn(lambda: self._session(link), "printer-sim-serial")
 
     def close(self) -> None:
@@ -215,6 +204,33 @@ def _parse(parser: EscPosParser, data: bytes, errors: list[str]) -> list[Element
             errors.append(str(err))
             elements += err.elements
             data = b""
+
+
+def _serial_link(port: serial.Serial) -> _Link:
+    """Wrap a serial port; pyserial's termios calls fail with termios.error when the pty
+    vanishes, which is turned into OSError like any other lost link."""
+
+    def write(data: bytes) -> None:
+        try:
+            port.write(data)
+            port.flush()
+        except termios.error as err:
+            raise OSError(f"serial line gone: {err}") from err
+
+    def read(size: int) -> bytes:
+        # read(size) would wait for `size` bytes; take what is there so answers are prompt
+        try:
+            first: bytes = port.read(1)
+            rest: bytes = port.read(min(size - 1, port.in_waiting)) if first else b""
+        except termios.error as err:
+            raise OSError(f"serial line gone: {err}") from err
+        return first + rest
+
+    def close() -> None:
+        with contextlib.suppress(OSError, termios.error):
+            port.close()
+
+    return _Link(read, write, close, streaming=True)
 
 
 def _socket_reader(conn: socket.socket) -> Callable[[int], bytes | None]:
