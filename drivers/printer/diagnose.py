@@ -49,3 +49,6 @@ def test_print(settings: PrinterSection) -> int:
         return _driver(settings, worker).test_print()
     finally:
         worker.close()
+
+
+test_print.__test__ = False  # type: ignore[attr-defined]  # a CLI entry point, not a pytest test
