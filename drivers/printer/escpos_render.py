@@ -9,6 +9,7 @@ are native commands (GS ( k / GS k) when the profile says so, raster images (GS 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from escpos.constants import QR_ECLEVEL_M
@@ -26,8 +27,9 @@ from drivers.printer.layout import (
 )
 from drivers.printer.profile import PrinterProfile
 from drivers.printer.receipt import Receipt
-from drivers.printer.symbols import barcode_image, qr_image
+from drivers.printer.symbols import barcode_image, code128_fits, qr_image, qr_module_for
 
+log = logging.getLogger(__name__)
 ESC, GS = b"\x1b", b"\x1d"
 QR_MODULE_DOTS = 6
 BARCODE_MODULE_DOTS = 2
@@ -92,16 +94,24 @@ def _render_block(printer: Escpos, block: Block, profile: PrinterProfile) -> Non
 
 
 def _render_qr(printer: Escpos, data: str, profile: PrinterProfile) -> None:
+    module = qr_module_for(data, profile.width_dots, QR_MODULE_DOTS)
     if profile.native_qr:
         printer.set(align="center")
-        printer.qr(data, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS, native=True)
+        printer.qr(data, ec=QR_ECLEVEL_M, size=module, native=True)
     else:
-        image = _centered(qr_image(data, QR_MODULE_DOTS, "M"), profile)
-        printer.image(image, impl="bitImageRaster")
+        printer.image(_centered(qr_image(data, module, "M"), profile), impl="bitImageRaster")
     printer.set(align="left")
 
 
 def _render_barcode(printer: Escpos, data: str, profile: PrinterProfile) -> None:
+    if not code128_fits(data, BARCODE_MODULE_DOTS, profile.width_dots):
+        # narrower bars would not scan; the reference is printed as text and in the QR
+        log.warning("reference of %d characters is too long for a barcode; printed as text",
+                    len(data))
+        printer.set(align="center", bold=True)
+        printer._raw(encode_text(data, profile) + b"\n")
+        printer.set(align="left", bold=False)
+        return
     if profile.native_barcode:
         code = "{B" + data.replace("{", "{{")
         printer._hw_barcode(code, "CODE128", height=BARCODE_HEIGHT_DOTS,
@@ -116,7 +126,7 @@ def _render_barcode(printer: Escpos, data: str, profile: PrinterProfile) -> None
 def _centered(image: Image.Image, profile: PrinterProfile) -> Image.Image:
     """Pad on the left so the image sits centred (raster images ignore ESC a on many models)."""
     if image.width >= profile.width_dots:
-        return image.resize((profile.width_dots, image.height))
+        return image.crop((0, 0, profile.width_dots, image.height))  # quiet zone only
     left = (profile.width_dots - image.width) // 2
     width = (left + image.width + 7) // 8 * 8
     canvas = Image.new("1", (width, image.height), 1)

@@ -26,6 +26,22 @@ def qr_image(data: str | bytes, module_dots: int, ec_level: str = "M") -> Image.
     return image
 
 
+def qr_module_for(data: str, width_dots: int, preferred: int, ec_level: str = "M") -> int:
+    """Largest module size <= ``preferred`` at which the QR (and its quiet zone) fits."""
+    code = qrcode.QRCode(error_correction=QR_EC.get(ec_level, QR_EC["L"]))
+    code.add_data(data)
+    code.make(fit=True)
+    version: int = code.version
+    modules = 17 + 4 * version + 4  # symbol plus a 2-module quiet zone each side
+    return max(1, min(preferred, width_dots // modules))
+
+
+def code128_fits(data: str, module_dots: int, width_dots: int) -> bool:
+    """Tell whether a Code128 (set B) of ``data`` fits across the paper with quiet zones."""
+    modules = 11 * (len(data) + 3) + 2 + 20  # start, data, check, stop + 10-module zones
+    return modules * module_dots <= width_dots
+
+
 def barcode_image(symbology: str, data: str, module_dots: int, height_dots: int,
                   text_below: bool = True) -> Image.Image:
     """Draw a linear barcode; raises ValueError if ``data`` does not fit the symbology."""

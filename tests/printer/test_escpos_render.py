@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 from escpos.printer import Dummy
 
 from drivers.printer.driver import receipt_bytes
 from drivers.printer.escpos_render import encode_text, render_receipt
 from drivers.printer.profile import profile_from_settings
+from drivers.printer.symbols import qr_image, qr_module_for
 from kiosk.settings import PrinterSection
 
 # CP858 (IBM PC Multilingual with euro): byte for each character, from the code page chart
@@ -54,3 +58,22 @@ def test_receipt_ends_with_feed_and_full_cut(typical_receipt):
     dummy = Dummy(profile="TM-T20II")
     render_receipt(dummy, typical_receipt, profile_from_settings(PrinterSection()))
     assert dummy.output.endswith(b"\x1bd\x06\x1dV\x00")
+
+
+def test_reference_too_long_for_a_barcode_is_printed_as_text_and_logged(
+        typical_receipt, caplog):
+    long_reference = "PAG-2026-000123-ANEXO-7"
+    receipt = replace(typical_receipt, reference=long_reference)
+    with caplog.at_level(logging.WARNING):
+        data = receipt_bytes(receipt, profile_from_settings(PrinterSection()))
+    assert b"\x1dkI" not in data  # no barcode the paper cannot hold
+    assert data.count(long_reference.encode()) >= 2  # reference line and the barcode's place
+    assert "too long for a barcode" in caplog.text and long_reference not in caplog.text
+
+
+def test_very_long_verification_url_gets_smaller_qr_modules_not_a_squashed_image():
+    url = "https://tramites.example.gob/verificar/" + "a" * 600
+    profile = profile_from_settings(PrinterSection(native_qr=False))
+    assert qr_module_for(url, profile.width_dots, 6) < 6
+    module = qr_module_for(url, profile.width_dots, 6)
+    assert qr_image(url, module).width <= profile.width_dots
