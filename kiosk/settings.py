@@ -92,6 +92,7 @@ class PrinterSection(_Section):
     port: Port = 9100
     device: str = ""
     baudrate: Annotated[int, Field(ge=1200, le=921600)] = 115200
+    flow_control: Literal["dsrdtr", "rtscts", "none"] = "dsrdtr"  # serial handshake
     usb_vendor: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
     usb_product: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
     profile: str = "TM-T20II"
