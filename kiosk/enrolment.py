@@ -55,6 +55,19 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> None:
         raise
 
 
+def use_saved_or_enrol(client: ApiClient, path: Path, code: str, kiosk_id: str) -> Enrolment:
+    """Give ``client`` the saved token, enrolling with ``code`` first if there is none.
+
+    For the demo and first start-up; a revoked token is not replaced here (the kiosk shows
+    "out of service" until a technician enrols it again).
+    """
+    saved = load_enrolment(path)
+    if saved is not None:
+        client.token = saved["token"]
+        return saved
+    return enrol(client, code, kiosk_id, path)
+
+
 def enrol(client: ApiClient, code: str, kiosk_id: str, path: Path) -> Enrolment:
     """Trade the technician's code for a token, save it, and let ``client`` use it."""
     enrolment = client.enrol(code, kiosk_id)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.api import ApiRejected
-from kiosk.enrolment import EnrolmentFileError, enrol, load_enrolment
+from kiosk.enrolment import EnrolmentFileError, enrol, load_enrolment, use_saved_or_enrol
 from tests.rig.api_server import ApiServer
 
 
@@ -22,6 +22,17 @@ def test_enrolment_is_saved_privately_and_works_after_restart(
     saved = load_enrolment(path)
     assert saved is not None and saved["kiosk_id"] == "kiosk-file-test"
     assert api_server.client(saved["token"]).catalog().catalog is not None
+
+
+def test_saved_enrolment_is_reused_without_spending_a_code(
+    api_server: ApiServer, tmp_path: Path
+) -> None:
+    path, code = tmp_path / "enrolment.json", api_server.new_enrolment_code()
+    first = use_saved_or_enrol(api_server.client(), path, code, "kiosk-reuse")
+    client = api_server.client()
+    again = use_saved_or_enrol(client, path, code, "kiosk-reuse")  # the code is used up
+    assert again == first and client.token == first["token"]
+    assert client.debts(plate="VE0001")
 
 
 def test_wrong_code_leaves_no_file(api_server: ApiServer, tmp_path: Path) -> None:
