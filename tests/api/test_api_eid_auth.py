@@ -164,3 +164,16 @@ def test_ca_file_path_is_the_trust_input(tmp_path: Path, pki: dict[str, Issued])
                                                        make_ca("Foreign"))) as server:
         client = enrol_kiosk(server).client()
         assert _refused(client, pki["ec"]) == "eid_certificate_untrusted"
+
+
+def test_server_log_holds_no_personal_data(
+    eid_server: ApiServer, client: ApiClient, pki: dict[str, Issued]
+) -> None:
+    session = _authenticate(client, pki["rsa"], "RS256")["citizen_session"]
+    client.my_debts(session)
+    client.debts(national_number=MARIA[0])
+    _refused(client, pki["expired"])
+    log = eid_server.log_path.read_text(encoding="utf-8")
+    assert "e-ID authentication accepted" in log  # the log is really being written
+    for personal in (*MARIA, session):
+        assert personal not in log

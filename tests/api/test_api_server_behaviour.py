@@ -147,8 +147,8 @@ def test_verify_page_shows_payment_case_and_provisional_key(
         return requests.get(api_server.root_url + "/verify", params={"ref": ref}, timeout=10,
                             headers={"Accept-Language": lang})
 
-    assert "Pago registrado" in page(payment["payment_id"]).text
-    assert "Payment recorded" in page(key, "en").text
+    assert "Pago de $15 registrado" in page(payment["payment_id"]).text
+    assert "Payment of $15 recorded" in page(key, "en").text
     assert "VE-2026-000001" in page("VE-2026-000001").text
     unknown = page("no-such-reference")
     assert unknown.status_code == 404 and "text/html" in unknown.headers["Content-Type"]
