@@ -90,6 +90,17 @@ def test_payment_replay_returns_first_response_and_settles_debt_once(
     assert client.debts(water_account="AG00000002") == []
 
 
+def test_terminal_fields_are_recorded_as_printed_but_never_a_card_number(
+    api_kiosk: EnrolledKiosk,
+) -> None:
+    client = api_kiosk.client()
+    padded = {**_payment("999999999996", 700), "authorization_code": "  1234"}
+    assert client.record_payment(padded, str(uuid.uuid4()))["status"] == "recorded"
+    with pytest.raises(ApiRejected) as error:
+        client.record_payment({**padded, "card_last4": "4242424242424242"}, str(uuid.uuid4()))
+    assert error.value.status == 422
+
+
 def test_same_key_with_different_body_is_an_idempotency_conflict(
     api_kiosk: EnrolledKiosk,
 ) -> None:
