@@ -55,6 +55,9 @@ def test_error_messages_follow_accept_language(api_kiosk: EnrolledKiosk) -> None
 def test_unknown_path_uses_the_error_shape(api_server: ApiServer) -> None:
     response = requests.get(api_server.base_url + "/nothing-here", timeout=10)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    wrong_method = requests.delete(api_server.base_url + "/health", timeout=10)
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_payment_without_idempotency_key_is_refused(api_kiosk: EnrolledKiosk) -> None:
