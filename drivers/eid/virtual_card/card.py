@@ -8,6 +8,7 @@ R-APDU. Connecting puts the card in the reader; closing the socket pulls it out.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import struct
@@ -126,10 +127,8 @@ class VirtualCard:
         with self._lock:
             sock, self._sock = self._sock, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _run(self) -> None:
