@@ -175,7 +175,8 @@ class PcscEidReader:
         if code != SCARD_S_SUCCESS:
             SCardDisconnect(handle, SCARD_LEAVE_CARD)
             raise error_for_pcsc(code, "card status")
-        self._session = CardSession(handle, protocol, bytes(atr), self.apdus)
+        self._session = CardSession(handle, protocol, bytes(atr), self.apdus, context,
+                                    self._slot.reader)
         return self._session
 
     def _with_card(self, operation: Callable[[CardSession, CardFamily], T]) -> T:

@@ -9,9 +9,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from smartcard.scard import SCARD_S_SUCCESS, SCardTransmit
+from smartcard.scard import (
+    SCARD_E_TIMEOUT,
+    SCARD_S_SUCCESS,
+    SCARD_STATE_CHANGED,
+    SCARD_STATE_EMPTY,
+    SCARD_STATE_UNAWARE,
+    SCardGetStatusChange,
+    SCardTransmit,
+)
 
-from drivers.eid.errors import SW_EOF, SW_OK, CardUnreadable, error_for_pcsc, error_for_sw
+from drivers.eid.errors import (
+    SW_EOF,
+    SW_OK,
+    CardRemoved,
+    CardUnreadable,
+    error_for_pcsc,
+    error_for_sw,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +45,10 @@ class ApduCounter:
 class CardSession:
     """A connected card handle; every call runs on the reader's device thread."""
 
-    def __init__(self, handle: int, protocol: int, atr: bytes, counter: ApduCounter) -> None:
+    def __init__(self, handle: int, protocol: int, atr: bytes, counter: ApduCounter,
+                 context: int, reader: str) -> None:
         self.handle, self.protocol, self.atr, self._counter = handle, protocol, atr, counter
+        self._context, self._reader = context, reader
 
     def transmit(self, apdu: bytes | bytearray, during: str) -> tuple[bytes, int]:
         """Send one command; follow 61xx (GET RESPONSE) and 6Cxx (re-send with Le=xx)."""
@@ -105,11 +122,27 @@ class CardSession:
         if code != SCARD_S_SUCCESS:
             raise error_for_pcsc(code, during)
         if len(response) < 2:
+            if self._card_left():
+                raise CardRemoved(f"{during}: card left during the command")
             raise CardUnreadable(f"{during}: answer of {len(response)} bytes")
         sw = (response[-2] << 8) | response[-1]
         log.debug("APDU %02X %02X %02X %02X -> %d bytes, SW %04X",
                   apdu[0], apdu[1], apdu[2], apdu[3], len(response) - 2, sw)
         return bytes(response[:-2]), sw
+
+
+    def _card_left(self, wait_ms: int = 1000) -> bool:
+        """After an empty answer: did the card leave? (pcscd may need one poll to notice)."""
+        known = SCARD_STATE_UNAWARE
+        for _ in range(2):
+            code, states = SCardGetStatusChange(self._context, wait_ms, [(self._reader, known)])
+            if code != SCARD_S_SUCCESS:
+                return code != SCARD_E_TIMEOUT
+            state = states[0][1]
+            if state & SCARD_STATE_EMPTY:
+                return True
+            known = state & ~SCARD_STATE_CHANGED
+        return False
 
 
 def der_length(head: bytes) -> int | None:

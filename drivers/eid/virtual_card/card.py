@@ -44,7 +44,7 @@ class VirtualCard:
         self.citizen = citizens[0].national_number
         self.faults = Faults()
         self.atr_kind = "belpic"
-        self.mute = False
+        self.noise = False
         self.apdu_count = 0
         self._inserted = threading.Event()
         self._stop = threading.Event()
@@ -90,12 +90,12 @@ class VirtualCard:
 
     def set_faults(self, **values: object) -> None:
         """Set fault fields (see :class:`Faults`), ``atr`` ("belpic" | "unknown" | "garbage")
-        and ``mute``; unknown names raise KeyError."""
+        and ``noise`` (answers that are not even a status word); unknown names raise KeyError."""
         for key, value in values.items():
             if key == "atr":
                 self.atr_kind = str(value)
-            elif key == "mute":
-                self.mute = bool(value)
+            elif key == "noise":
+                self.noise = bool(value)
             elif key == "eof_once_at":
                 self.faults.eof_once_at = None if value is None else (str(value[0]), int(value[1]))  # type: ignore[index]
             elif hasattr(self.faults, key):
@@ -107,14 +107,15 @@ class VirtualCard:
         """Back to a healthy card."""
         for key, value in asdict(Faults()).items():
             setattr(self.faults, key, value)
-        self.atr_kind, self.mute = "belpic", False
+        self.atr_kind, self.noise = "belpic", False
 
     def status(self) -> dict[str, object]:
         """What a test may want to know."""
         image = self.image()
         return {"inserted": self._inserted.is_set(), "connected": self._connected.is_set(),
                 "citizen": self.citizen, "tries_left": image.tries_left,
-                "apdu_count": self.apdu_count, "atr": self.atr_kind, "mute": self.mute}
+                "apdu_count": self.apdu_count, "atr": self.atr_kind, "noise": self.noise,
+                "eof_fault_pending": self.faults.eof_once_at is not None}
 
     def close(self) -> None:
         """Stop the slot thread."""
@@ -181,8 +182,11 @@ class VirtualCard:
         self.apdu_count += 1
         if self.faults.remove_on_ins is not None and payload[1] == self.faults.remove_on_ins:
             return None  # the card leaves the reader mid-command
-        if self.mute:
-            return b""
+        if self.noise:
+            return b"\x6F"  # one byte: not even a status word (a truly silent card would
+            # hang vpcd, which has no timeout)
+        if self.atr_kind == "unknown":
+            return b"\x6A\x82"  # another kind of card: knows none of our files or AIDs
         return self.applet.process(payload)
 
 

@@ -99,7 +99,7 @@ class VirtualCardClient:
         self.call("set_pin", pin=pin, tries=tries)
 
     def set_faults(self, **faults: Any) -> None:
-        """Inject faults: atr, mute, garbage_identity, truncated_identity, eof_once_at,
+        """Inject faults: atr, noise, garbage_identity, truncated_identity, eof_once_at,
         remove_on_ins."""
         self.call("set_faults", **faults)
 
