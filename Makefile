@@ -8,14 +8,21 @@ ARTIFACTS ?= artifacts
 
 # Debian packages: PC/SC daemon + virtual reader driver, OpenSC (independent check of the
 # virtual e-ID), X virtual framebuffer + Mesa GL for Kivy, socat for serial pseudo-terminals,
-# fonts for the UI and receipts, gettext tools for the catalogs.
+# fonts for the UI and receipts, Tesseract OCR so tests read screenshots as a person would.
 APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite1 opensc xvfb xauth socat libmtdev1 \
-	libgl1-mesa-dri libegl1 fonts-dejavu-core gettext-base
+	libgl1-mesa-dri libegl1 fonts-dejavu-core tesseract-ocr tesseract-ocr-spa
 
 .PHONY: demo test lint bench bundle system venv clean
 
 demo: venv
-	$(PY) -m kiosk demo --config config/demo.toml
+	@if [ -n "$$DISPLAY" ]; then \
+	  $(PY) -m kiosk demo --config config/demo.toml; \
+	else \
+	  echo "No display here: running the demo under xvfb-run for 20 s and saving $(ARTIFACTS)/demo.png"; \
+	  mkdir -p $(ARTIFACTS); \
+	  xvfb-run -a -s "-screen 0 1920x1920x24" $(PY) -m kiosk demo --config config/demo.toml \
+	    --screenshot $(ARTIFACTS)/demo.png --exit-after 20; \
+	fi
 
 test: venv
 	mkdir -p $(ARTIFACTS)

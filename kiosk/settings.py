@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
@@ -72,6 +73,7 @@ class ApiSection(_Section):
     connect_timeout_s: Seconds = 3
     read_timeout_s: Seconds = 10
     retries: Annotated[int, Field(ge=0, le=10)] = 2
+    backoff_s: Annotated[float, Field(ge=0, le=60)] = 0.5
     ca_bundle: Path | None = None
     pinned_sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
     enrolment_file: Path = Path("enrolment.json")
@@ -187,7 +189,7 @@ def _resolve_env(value: Any, key: str, path: Path) -> Any:
     return value
 
 
-def _describe(error: dict[str, Any]) -> tuple[str, str]:
+def _describe(error: ErrorDetails) -> tuple[str, str]:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return key, "unknown key (check the spelling against config/site-example.toml)"

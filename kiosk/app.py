@@ -1,0 +1,65 @@
+"""Composition root: build everything from validated settings and run the kiosk.
+
+Nothing else constructs infrastructure. Later capabilities (API client, journal, devices,
+services) are built here and handed to the screens through :class:`ShellOptions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk import __version__
+from kiosk.kivy_setup import configure_kivy
+from kiosk.logging_setup import configure_logging
+from kiosk.settings import Settings
+
+if TYPE_CHECKING:
+    from screens.shell import KioskShell
+
+log = logging.getLogger(__name__)
+
+
+def prepare(settings: Settings) -> None:
+    """Create the data directory and start technician logging."""
+    settings.kiosk.data_dir.mkdir(parents=True, exist_ok=True)
+    configure_logging(
+        settings.kiosk.log_dir,
+        settings.logging.level,
+        settings.logging.max_bytes,
+        settings.logging.backups,
+    )
+    log.info("municipal kiosk %s, kiosk id %s", __version__, settings.kiosk.id)
+
+
+def build_shell(settings: Settings, *, screenshot: Path | None = None,
+                exit_after: float | None = None) -> KioskShell:
+    """Configure Kivy and build the app (not yet running)."""
+    configure_kivy(settings)
+    from screens.shell import KioskShell, ShellOptions
+
+    options = ShellOptions(
+        municipality=settings.kiosk.municipality,
+        kiosk_id=settings.kiosk.id,
+        languages=tuple(settings.kiosk.languages),
+        default_language=settings.kiosk.default_language,
+        kiosk_mode=settings.kiosk.mode == "kiosk",
+        screenshot=screenshot,
+        exit_after=exit_after,
+    )
+    return KioskShell(options)
+
+
+def run_shell(shell: KioskShell) -> None:
+    """Run the Kivy app on asyncio until it stops."""
+    asyncio.run(shell.async_run(async_lib="asyncio"))
+
+
+def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
+              exit_after: float | None = None) -> int:
+    """Run the kiosk UI on the configured hardware until it is stopped."""
+    prepare(settings)
+    run_shell(build_shell(settings, screenshot=screenshot, exit_after=exit_after))
+    return 0

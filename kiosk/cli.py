@@ -1,0 +1,99 @@
+"""The ``kiosk`` command: run, demo, doctor.
+
+Configuration problems print one plain line naming file, key and problem and exit with
+code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from kiosk import __version__
+from kiosk.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
+
+SITE_CONFIG = Path("/etc/municipal-kiosk/site.toml")
+DEMO_CONFIG = PROJECT_ROOT / "config" / "demo.toml"
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), envvar="KIOSK_CONFIG",
+    help="Site configuration file (layered over config/default.toml).",
+)
+screenshot_option = click.option(
+    "--screenshot", type=click.Path(path_type=Path), default=None,
+    help="Save a PNG of the window just before exiting (needs --exit-after).",
+)
+exit_after_option = click.option(
+    "--exit-after", type=click.FloatRange(min=0), default=None,
+    help="Quit after this many seconds (for checks and benchmarks).",
+)
+
+
+def _fail_config(err: ConfigError) -> NoReturn:
+    click.echo(f"Configuration error: {err}", err=True)
+    sys.exit(2)
+
+
+def _load(path: Path | None, fallback: Path) -> Settings:
+    try:
+        return load_settings(path or fallback)
+    except ConfigError as err:
+        _fail_config(err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kiosk", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Municipal self-service kiosk."""
+
+
+@cli.command()
+@config_option
+@screenshot_option
+@exit_after_option
+def run(config_path: Path | None, screenshot: Path | None, exit_after: float | None) -> None:
+    """Run the kiosk on the hardware named in the configuration."""
+    from kiosk.app import run_kiosk
+
+    settings = _load(config_path, SITE_CONFIG)
+    sys.exit(run_kiosk(settings, screenshot=screenshot, exit_after=exit_after))
+
+
+@cli.command()
+@config_option
+@screenshot_option
+@exit_after_option
+@click.option("--simulators/--no-simulators", default=True,
+              help="Start the hardware simulators and the reference API.")
+def demo(config_path: Path | None, screenshot: Path | None, exit_after: float | None,
+         simulators: bool) -> None:
+    """Run the kiosk on simulated hardware and a local reference API."""
+    from kiosk.app import run_kiosk
+    from kiosk.demo import DemoStack
+
+    settings = _load(config_path, DEMO_CONFIG)
+    with DemoStack(settings, enabled=simulators and settings.demo.start_simulators) as stack:
+        code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after)
+    sys.exit(code)
+
+
+@cli.command()
+@config_option
+def doctor(config_path: Path | None) -> None:
+    """Check every configured part and say what to do about failures."""
+    from kiosk.doctor import diagnose_all, exit_code
+
+    settings = _load(config_path, SITE_CONFIG)
+    click.echo(f"[ok  ] configuration: {config_path or SITE_CONFIG}")
+    results = diagnose_all(settings)
+    for result in results:
+        click.echo(result.line())
+    sys.exit(exit_code(results))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,114 @@
+"""Drive the real kiosk app in its own process (Kivy allows one window per process)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tests.rig.net import free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+ESCAPE, F1, F4 = 27, 282, 285
+
+
+class UIError(AssertionError):
+    """The app refused or failed a command."""
+
+
+class KioskUI:
+    """A running kiosk app and its control connection."""
+
+    def __init__(self, config: Path, log_path: Path) -> None:
+        self.config, self.log_path = config, log_path
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stream: Any = None
+        self._socket: socket.socket | None = None
+
+    def __enter__(self) -> KioskUI:
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.ui.app_runner", "--config", str(self.config),
+             "--control-port", str(self.port)],
+            cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        self._connect()
+        self.wait_until(lambda: self.call("running"), "the app's main loop to start")
+        return self
+
+    def _connect(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise UIError(f"the app exited early:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                self._socket = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+                self._stream = self._socket.makefile("rwb")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise UIError("the app's control socket never opened")
+
+    def call(self, cmd: str, **args: Any) -> Any:
+        """Run one bridge command in the app and return its result."""
+        self._stream.write(json.dumps({"cmd": cmd, **args}).encode() + b"\n")
+        self._stream.flush()
+        line = self._stream.readline()
+        if not line:
+            raise UIError(f"the app closed the connection during {cmd!r}")
+        reply = json.loads(line)
+        if not reply["ok"]:
+            raise UIError(reply["error"])
+        return reply["result"]
+
+    def tap(self, target: str) -> None:
+        """Touch the middle of the widget with this kv id or text."""
+        self.call("tap", target=target)
+
+    def wait_until(self, predicate: Any, what: str, timeout: float = 10.0) -> None:
+        """Poll ``predicate`` until it is true (UI transitions take a few frames)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        raise UIError(f"timed out waiting for {what}")
+
+    def wait_for_screen(self, name: str) -> None:
+        """Wait until the screen manager shows ``name``."""
+        self.wait_until(lambda: self.call("screen") == name, f"screen {name!r}")
+
+    def exited(self, timeout: float = 10.0) -> bool:
+        """Tell whether the app process ended within ``timeout`` seconds."""
+        assert self.process is not None
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self.process is not None
+        if self.process.poll() is None:
+            with contextlib.suppress(UIError, OSError, ValueError):
+                self.call("stop")
+            if not self.exited(10):
+                self.process.kill()
+                self.process.wait()
+        if self._stream is not None:
+            self._stream.close()
+        if self._socket is not None:
+            self._socket.close()
+        self._log.close()

@@ -1,0 +1,83 @@
+"""The app shell: attract screen, language choice, start of a session, kiosk lock-down."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.rig.config import PROJECT_ROOT, write_config
+from tests.ui.conftest import ocr
+from tests.ui.harness import ESCAPE, F1, F4
+
+MUNICIPALITY = "Municipalidad de Villa Esperanza"
+
+
+def test_demo_command_writes_a_screenshot_of_the_spanish_attract_screen(
+        tmp_path, artifacts_dir, loopback_port):
+    config = write_config(tmp_path, {"demo": {"api_port": loopback_port}})
+    shot = artifacts_dir / "attract-es-portrait.png"
+    shot.unlink(missing_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "demo", "--no-simulators", "--config", str(config),
+         "--screenshot", str(shot), "--exit-after", "2"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=90,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = ocr(shot, "es")
+    assert "Villa Esperanza" in seen
+    assert "Toque la pantalla" in seen
+
+
+def test_choosing_english_by_touch_translates_the_attract_screen(start_ui, artifacts_dir):
+    ui = start_ui()
+    assert "Toque la pantalla para empezar" in ui.call("texts")
+    ui.tap("lang_en")
+    ui.wait_until(lambda: "Touch the screen to start" in ui.call("texts"), "English texts")
+    assert ui.call("screen") == "attract"  # choosing a language does not start yet
+    shot = artifacts_dir / "attract-en-portrait.png"
+    ui.call("screenshot", path=str(shot))
+    seen = ocr(shot, "en")
+    assert "Villa Esperanza" in seen and "Touch the screen" in seen
+    ui.tap("lang_es")
+    ui.wait_until(lambda: "Toque la pantalla para empezar" in ui.call("texts"), "Spanish again")
+
+
+def test_touching_the_attract_screen_starts_a_session_at_home(start_ui, artifacts_dir):
+    ui = start_ui()
+    municipality = ui.call("widget", target="municipality")
+    ui.call("tap_xy", x=municipality["x"] + 5, y=municipality["y"] + 5)
+    ui.wait_for_screen("home")
+    texts = ui.call("texts")
+    assert {"Pagar", "Solicitar un trámite", "Consultar un trámite"} <= {
+        t.split("\n")[0] for t in texts}
+    ui.call("screenshot", path=str(artifacts_dir / "home-es-portrait.png"))
+    ui.tap("start_over")
+    ui.wait_for_screen("attract")
+
+
+def test_landscape_attract_screen_keeps_everything_on_screen(start_ui, artifacts_dir):
+    ui = start_ui({"display": {"width": 960, "height": 540}})
+    for target in ("municipality", "start", "lang_es", "lang_en"):
+        box = ui.call("widget", target=target)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 540, target
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 960, target
+    ui.call("screenshot", path=str(artifacts_dir / "attract-es-landscape.png"))
+
+
+def test_kiosk_mode_ignores_escape_alt_f4_close_and_f1(start_ui):
+    ui = start_ui({"kiosk": {"mode": "kiosk"}})
+    ui.call("key", key=ESCAPE)
+    ui.call("key", key=F4, modifiers=["alt"])
+    assert ui.call("request_close") is False
+    ui.call("key", key=F1)
+    assert ui.call("settings_open") is False
+    assert ui.call("running") is True
+    assert not ui.exited(timeout=1)
+
+
+def test_development_mode_lets_escape_quit(start_ui):
+    ui = start_ui({"kiosk": {"mode": "development"}})
+    ui.call("key", key=ESCAPE)
+    assert ui.exited(timeout=10)
