@@ -80,6 +80,7 @@ def _issue(
     start: dt.datetime = _FOREVER_START,
     end: dt.datetime = _FOREVER_END,
     client_auth: bool = False,
+    non_repudiation: bool = False,
 ) -> Issued:
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     issuer_name = issuer.certificate.subject if issuer else subject
@@ -95,7 +96,8 @@ def _issue(
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=not ca, content_commitment=False, key_encipherment=False,
+                digital_signature=not ca and not non_repudiation,
+                content_commitment=non_repudiation, key_encipherment=False,
                 data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
                 encipher_only=False, decipher_only=False,
             ),
@@ -120,7 +122,8 @@ def _issue_citizen(citizen: Citizen, ca: Issued) -> CitizenKeys:
     start, end = _date(citizen.card_valid_from), _date(citizen.card_valid_until)
     auth = _issue(_name(f"{full} (Authentication)", **extra), ca, ca=False, start=start,
                   end=end, client_auth=True)
-    sign = _issue(_name(f"{full} (Signature)", **extra), ca, ca=False, start=start, end=end)
+    sign = _issue(_name(f"{full} (Signature)", **extra), ca, ca=False, start=start, end=end,
+                  non_repudiation=True)
     return CitizenKeys(auth, sign)
 
 
