@@ -200,8 +200,9 @@ class PcscEidReader:
     # -- operations ----------------------------------------------------------------
     def read_identity(self, *, include_photo: bool = False) -> Identity:
         """Read and verify the holder's identity and address (no PIN needed)."""
-        return self.worker.call(self._with_card,
-                                lambda s, f: f.read_identity(s, include_photo))
+        def read(session: CardSession, family: CardFamily) -> Identity:
+            return family.read_identity(session, include_photo)
+        return self.worker.call(self._with_card, read)
 
     def read_auth_certificate(self) -> bytes:
         """The authentication certificate (DER), cached while the card stays in."""

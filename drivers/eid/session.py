@@ -137,7 +137,7 @@ class CardSession:
         for _ in range(2):
             code, states = SCardGetStatusChange(self._context, wait_ms, [(self._reader, known)])
             if code != SCARD_S_SUCCESS:
-                return code != SCARD_E_TIMEOUT
+                return bool(code != SCARD_E_TIMEOUT)
             state = states[0][1]
             if state & SCARD_STATE_EMPTY:
                 return True

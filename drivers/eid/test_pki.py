@@ -160,8 +160,8 @@ def load_or_create_pki(directory: Path, citizens: Iterable[Citizen]) -> TestPki:
     for citizen in citizens:
         folder = directory / citizen.national_number
         if not (folder / "auth.pem").exists():
-            issued = _issue_citizen(citizen, ca)
-            _write(issued.authentication, folder / "auth")
-            _write(issued.signature, folder / "sign")
+            fresh = _issue_citizen(citizen, ca)
+            _write(fresh.authentication, folder / "auth")
+            _write(fresh.signature, folder / "sign")
         keys[citizen.national_number] = CitizenKeys(_read(folder / "auth"), _read(folder / "sign"))
     return TestPki(directory, root, ca, rrn, keys)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -75,16 +76,17 @@ class BelpicApplet:
             le = body[1 + lc] or 256
         if ins != 0xC0:
             self.pending = b""
-        handlers = {0xA4: self._select, 0xB0: self._read_binary, 0x20: self._verify,
-                    0x22: self._mse_set, 0x2A: self._pso, 0xC0: self._get_response,
-                    0xE4: self._card_data, 0x84: self._challenge, 0xE6: self._log_off}
+        handlers: dict[int, Callable[[int, int, bytes, int | None], bytes]] = {
+            0xA4: self._select, 0xB0: self._read_binary, 0x20: self._verify,
+            0x22: self._mse_set, 0xC0: self._get_response, 0xE4: self._card_data,
+            0x84: self._challenge, 0xE6: self._log_off}
         if cla not in (0x00, 0x80):
             return b"\x6E\x00"
+        if ins == 0x2A:
+            return self._pso(p1, p2, data, le, was_verify)
         handler = handlers.get(ins)
         if handler is None:
             return b"\x6D\x00"
-        if ins == 0x2A:
-            return self._pso(p1, p2, data, le, was_verify)
         return handler(p1, p2, data, le)
 
     def _answer(self, payload: bytes, le: int | None) -> bytes:

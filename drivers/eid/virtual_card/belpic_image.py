@@ -90,7 +90,27 @@ def _rrn_sign(pki: TestPki, data: bytes) -> bytes:
     return pki.rrn.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
 
-def _pkcs15_files(pki: TestPki, citizen: Citizen) -> dict[str, bytes]:
+def _private_key(label: str, key_id: int, usage: bytes, reference: int) -> bytes:
+    """PrKDF entry of an RSA-2048 key in DF00 protected by the PIN (authId 01)."""
+    return der.seq(
+        der.seq(der.utf8(label), der.bits(0b11, unused=6), der.octets(b"\x01")),
+        der.seq(der.octets(bytes([key_id])), der.tlv(0x03, usage), der.bits(0b11101, unused=3),
+                der.integer(reference)),
+        der.tlv(0xA1, der.seq(der.seq(der.octets(bytes.fromhex(belpic.PKCS15_DF))),
+                              der.integer(2048))),
+    )
+
+
+def _certificate(label: str, cert_id: int, file_id: str, authority: bool) -> bytes:
+    """CDF entry pointing at a certificate file in DF00."""
+    common = der.seq(der.octets(bytes([cert_id])))
+    if authority:
+        common = der.seq(der.octets(bytes([cert_id])), der.boolean(True))
+    path = der.seq(der.seq(der.octets(bytes.fromhex(belpic.PKCS15_DF + file_id))))
+    return der.seq(der.seq(der.utf8(label)), common, der.tlv(0xA1, path))
+
+
+def _pkcs15_files() -> dict[str, bytes]:
     df = belpic.PKCS15_DF
     odf = (der.tlv(0xA0, der.path_object(df + "5035")) + der.tlv(0xA4, der.path_object(df + "5037"))
            + der.tlv(0xA8, der.path_object(df + "5034")))
@@ -107,23 +127,13 @@ def _pkcs15_files(pki: TestPki, citizen: Citizen) -> dict[str, bytes]:
             der.seq(der.octets(bytes.fromhex("3F00"))),
         )),
     )
-    def private_key(label: str, key_id: int, usage: bytes, reference: int) -> bytes:
-        return der.seq(
-            der.seq(der.utf8(label), der.bits(0b11, unused=6), der.octets(b"\x01")),
-            der.seq(der.octets(bytes([key_id])), der.tlv(0x03, usage), der.bits(0b11101, unused=3),
-                    der.integer(reference)),
-            der.tlv(0xA1, der.seq(der.seq(der.octets(bytes.fromhex(df))), der.integer(2048))),
-        )
-    prkdf = (private_key("Authentication", belpic.AUTH_CERT_ID, b"\x07\x20\x00", belpic.AUTH_KEY_REF)
-             + private_key("Signature", belpic.SIGN_CERT_ID, b"\x06\x00\x40", belpic.SIGN_KEY_REF))
-    def certificate(label: str, cert_id: int, file_id: str, authority: bool) -> bytes:
-        common = der.seq(der.octets(bytes([cert_id])), der.boolean(True)) if authority else der.seq(
-            der.octets(bytes([cert_id])))
-        return der.seq(der.seq(der.utf8(label)), common,
-                       der.tlv(0xA1, der.seq(der.seq(der.octets(bytes.fromhex(df + file_id))))))
-    cdf = (certificate("Authentication", belpic.AUTH_CERT_ID, "5038", False)
-           + certificate("Signature", belpic.SIGN_CERT_ID, "5039", False)
-           + certificate("CA", 4, "503A", True) + certificate("Root", 6, "503B", True))
+    prkdf = (_private_key("Authentication", belpic.AUTH_CERT_ID, b"\x07\x20\x00",
+                          belpic.AUTH_KEY_REF)
+             + _private_key("Signature", belpic.SIGN_CERT_ID, b"\x06\x00\x40",
+                            belpic.SIGN_KEY_REF))
+    cdf = (_certificate("Authentication", belpic.AUTH_CERT_ID, "5038", False)
+           + _certificate("Signature", belpic.SIGN_CERT_ID, "5039", False)
+           + _certificate("CA", 4, "503A", True) + _certificate("Root", 6, "503B", True))
     return {df + "5031": odf, df + "5032": token_info, df + "5034": pin, df + "5035": prkdf,
             df + "5037": cdf}
 
@@ -146,7 +156,7 @@ def build_image(pki: TestPki, citizen: Citizen) -> CardImage:
         df + "503A": pki.ca.certificate.public_bytes(_DER),
         df + "503B": pki.root.certificate.public_bytes(_DER),
         df + "503C": pki.rrn.certificate.public_bytes(_DER),
-        **_pkcs15_files(pki, citizen),
+        **_pkcs15_files(),
     }
     card_data = TOKEN_SERIAL + bytes([0xA5, 0x03, 0x01, 0x01, 0x01, 0x17, 0x00, 0x01, 0x17,
                                       0x01, 0x01, 0x0F])
