@@ -122,7 +122,7 @@ def _pkcs15_files() -> dict[str, bytes]:
         der.seq(der.utf8("Basic PIN"), der.bits(0b11, unused=6)),
         der.seq(der.octets(b"\x01")),
         der.tlv(0xA1, der.seq(
-            der.bits(0b0010_1100, unused=2), der.enumerated(1), der.integer(4),
+            der.bits(0b0010_1100, unused=2), der.enumerated(0), der.integer(4),
             der.integer(8), der.integer(12), der.tlv(0x80, b"\x01"), der.octets(b"\xff"),
             der.seq(der.octets(bytes.fromhex("3F00"))),
         )),
