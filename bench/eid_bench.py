@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> None:
         reader.add_listener(presence)
         reader.start()
         identify: list[tuple[float, int]] = []
+        detect: list[tuple[float, int]] = []
+        read: list[tuple[float, int]] = []
         sign: list[tuple[float, int]] = []
         certificate: list[tuple[float, int]] = []
         opensc: list[tuple[float, int]] = []
@@ -74,12 +76,13 @@ def main(argv: list[str] | None = None) -> None:
                 card.remove()
                 presence.absent.wait(10)
 
-                def insert_and_read() -> None:
+                def insert() -> None:
                     card.insert()
                     presence.event.wait(10)
-                    reader.read_identity()
 
-                identify.append(_measure(card, insert_and_read))
+                detect.append(_measure(card, insert))
+                read.append(_measure(card, reader.read_identity))
+                identify.append((detect[-1][0] + read[-1][0], detect[-1][1] + read[-1][1]))
                 certificate.append(_measure(card, reader.read_auth_certificate))
 
                 def pin_and_sign() -> None:
@@ -94,6 +97,8 @@ def main(argv: list[str] | None = None) -> None:
             reader.stop()
             card.close()
     print(_row("identify (insert -> identity + address checked)", identify))
+    print(_row("  of which: insert -> card recognised", detect))
+    print(_row("  of which: identity + address read, verified", read))
     print(_row("auth certificate read (ours)", certificate))
     print(_row("auth certificate read (OpenSC pkcs15-tool)", opensc))
     print(_row("PIN + sign (certificate cached)", sign))
