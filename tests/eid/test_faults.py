@@ -12,7 +12,8 @@ from drivers.eid.errors import (
     CardUnreadable,
     ReaderUnavailable,
 )
-from tests.eid.conftest import CITIZENS, card_is, reinsert, wait_slot
+from drivers.eid.reader import PcscEidReader
+from tests.eid.conftest import CITIZENS, StatusLog, card_is, reinsert, wait_slot
 
 pytestmark = pytest.mark.pcsc
 READ_BINARY, VERIFY = 0xB0, 0x20
@@ -117,3 +118,17 @@ def test_pcscd_restart_is_survived(reader, card, statuses, pcscd):
     pcscd.restart()
     statuses.wait_for(card_is("present"), timeout=20)
     assert reader.read_identity().national_number == CITIZENS[0].national_number
+
+
+def test_configured_reader_absent_reports_no_device_until_it_appears(card):
+    statuses = StatusLog()
+    driver = PcscEidReader("Reader That Is Not Plugged In", monitor_timeout_s=0.5)
+    driver.add_listener(statuses)
+    driver.start()
+    try:
+        status = statuses.wait_for(lambda s: s.state is DeviceState.NO_DEVICE)
+        assert status.detail["reason"] == "no_reader"
+        with pytest.raises(ReaderUnavailable):
+            driver.read_identity()
+    finally:
+        driver.stop()

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509.oid import NameOID
 
 from drivers.base import DeviceState
-from drivers.eid.errors import PinBlocked, PinRequired, WrongPin
+from drivers.eid.errors import PinBlocked, PinFormatInvalid, PinRequired, WrongPin
 from tests.eid.conftest import CITIZENS
 
 pytestmark = pytest.mark.pcsc
@@ -96,3 +96,13 @@ def test_pin_buffer_is_wiped_after_verify(reader):
     pin = bytearray(MARIA.pin.encode())
     reader.verify_pin(pin)
     assert pin == bytearray(len(pin))
+
+
+def test_malformed_pin_is_refused_without_touching_the_card(reader, card):
+    card.reset_apdu_count()
+    pin = bytearray(b"12a4")
+    with pytest.raises(PinFormatInvalid):
+        reader.verify_pin(pin)
+    assert card.status()["apdu_count"] == 0
+    assert card.status()["tries_left"] == 3
+    assert pin == bytearray(4)
