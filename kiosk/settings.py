@@ -84,6 +84,8 @@ class EidSection(_Section):
     type: Literal["pcsc", "none"] = "pcsc"
     reader: str = ""
     required: bool = True
+    poll_timeout_s: Annotated[float, Field(gt=0, le=10)] = 1.0  # card monitor wake-up
+    pki_dir: Path = Path("pki")  # demo only: the virtual cards' test PKI, under data_dir
 
 
 class PrinterSection(_Section):
