@@ -72,23 +72,29 @@ def check_api(settings: Settings) -> list[Diagnosis]:
 
 
 def check_eid(section: EidSection) -> list[Diagnosis]:
-    """pcscd must be reachable and a reader present."""
-    from smartcard.Exceptions import SmartcardException
-    from smartcard.pcsc.PCSCExceptions import BaseSCardException
-    from smartcard.System import readers
+    """pcscd reachable, reader found, card present and recognised (from a live reader)."""
+    import threading
 
+    from drivers.base import DeviceStatus
+    from drivers.eid import build_eid_reader
+
+    reader = build_eid_reader(section.type, section.reader, section.poll_timeout_s)
+    if reader is None:
+        return []
+    first_status = threading.Event()
+
+    def seen(_status: DeviceStatus) -> None:
+        first_status.set()
+
+    reader.add_listener(seen)
+    reader.start()
     try:
-        names = [str(reader) for reader in readers()]
-    except (BaseSCardException, SmartcardException) as err:
-        log.warning("pcscd unreachable: %s", err)
-        return [Diagnosis("e-ID reader", False, "the smart-card service (pcscd) is not running",
-                          "start it: systemctl start pcscd", section.required)]
-    matching = [name for name in names if section.reader in name]
-    if not matching:
-        return [Diagnosis("e-ID reader", False, "no card reader found",
-                          "plug in the card reader (USB) or fix devices.eid.reader",
-                          section.required)]
-    return [Diagnosis("e-ID reader", True, f"reader '{matching[0]}'", required=section.required)]
+        first_status.wait(timeout=3 * section.poll_timeout_s + 2)
+        lines = reader.diagnose()
+    finally:
+        reader.stop()
+    return [Diagnosis(d.part, d.ok, d.summary, d.action, d.required and section.required)
+            for d in lines]
 
 
 def check_printer(settings: Settings) -> list[Diagnosis]:

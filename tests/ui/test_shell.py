@@ -83,7 +83,7 @@ def test_development_mode_lets_escape_quit(start_ui):
     assert ui.exited(timeout=10)
 
 
-def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifacts_dir):
+def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifacts_dir, pcscd):
     import socket
 
     from tests.rig.net import free_port
@@ -102,6 +102,8 @@ def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifac
     logs = tmp_path / "data" / "demo"
     assert "procedure_api ready" in (logs / "procedure_api.log").read_text()
     assert "printer simulator ready" in (logs / "drivers.printer.simulator.log").read_text()
+    assert "virtual-card ready" in (logs / "drivers.eid.virtual_card.log").read_text()
+    assert (tmp_path / "data" / "pki" / "eid-ca.pem").exists()  # the API trusts this CA
     for port in (api_port, printer_port):  # every part was stopped with the kiosk
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, port
