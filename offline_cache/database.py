@@ -73,6 +73,12 @@ CREATE TABLE IF NOT EXISTS catalog (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     etag TEXT, version TEXT, body TEXT NOT NULL, fetched_at TEXT NOT NULL
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
+    procedure_id UNINDEXED, title_es UNINDEXED, title_en UNINDEXED,
+    title, keywords, body,
+    tokenize = "unicode61 remove_diacritics 2", prefix = "2 3 4"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS catalog_vocab USING fts5vocab(catalog_fts, row);
 CREATE TABLE IF NOT EXISTS incidents (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL,
