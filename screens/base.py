@@ -18,6 +18,9 @@ class KioskScreen(Screen):
     def load(self, **params: Any) -> None:
         """Fill the screen for these navigation parameters (called before it shows)."""
 
+    def refresh(self) -> None:
+        """Redraw what was loaded in the current language (nothing when nothing is loaded)."""
+
     def wipe(self) -> None:
         """Forget everything of the citizen shown or typed on this screen."""
 

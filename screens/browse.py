@@ -48,6 +48,8 @@ class ProceduresScreen(KioskScreen):
     def refresh(self) -> None:
         """Rebuild the list (after a language change too)."""
         language, catalog = self.app.language, self.app.catalog
+        if not (self.payable or self.category_id):
+            return  # nothing opened yet (or wiped)
         if self.payable:
             procedures = [p for p in catalog.procedures() if p.fee_kind == "lookup"]
             self.heading = self.app.i18n._("What would you like to pay?")

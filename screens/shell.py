@@ -147,13 +147,13 @@ class KioskShell(App):
         self.session_timer.stop()
         self.help_panel.dismiss(animation=False)
         self.navigator.reset()
+        self.set_language(self.options.default_language)
         assert self.manager is not None
         for screen in self.manager.screens:
             if isinstance(screen, KioskScreen):
                 screen.wipe()
         self.session.wipe()
         REDACTOR.forget_all()
-        self.set_language(self.options.default_language)
         self._apply_text_size()
         self.manager.transition.duration = 0
         self.manager.current = "attract"
@@ -200,6 +200,10 @@ class KioskShell(App):
         self.other_language_name = LANGUAGE_NAMES[others[0]] if others else ""
         self.i18n = load_catalog(language)
         self._show_notices(self._notices)
+        if self.manager is not None:
+            for screen in self.manager.screens:
+                if isinstance(screen, KioskScreen):
+                    screen.refresh()
 
     def toggle_language(self) -> None:
         """Switch to the next enabled language."""
@@ -264,7 +268,7 @@ ROOT_KV = """
 BoxLayout:
     orientation: "vertical"
     NoticeBanner:
-        id: notice
+        id: banner
         text: app.notice_text
     TopBar:
         id: top_bar

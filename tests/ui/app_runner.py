@@ -84,10 +84,13 @@ class Bridge:
         overlays = [w for w in Window.children if w is not self.app.root]
         if overlays:
             return overlays
-        return [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.notice]
+        return [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner]
 
     def _find(self, target: str) -> Any:
         layers = self._layers()
+        root_ids = self.app.root.ids
+        if target in root_ids and root_ids[target] in layers:
+            return root_ids[target]
         for layer in layers:
             if target in layer.ids:
                 return layer.ids[target]
@@ -199,6 +202,12 @@ class Bridge:
         """Type ``text`` by tapping the on-screen keyboard's keys one by one."""
         for char in text:
             self.cmd_tap(" " if char == " " else char)
+        return True
+
+    def cmd_warn_now(self) -> bool:
+        """Show the inactivity warning at once (for screenshots; the timing has its test)."""
+        self.app.session_timer._cancel()
+        self.app.session_timer._warn(0)
         return True
 
     def cmd_set_online(self, online: bool) -> bool:
