@@ -40,6 +40,11 @@ class HelpPanel(ModalView):
         self._screen = screen
         self.open(animation=False)
 
+    def wipe(self) -> None:
+        """Forget the last call (end of a session)."""
+        self.explanation = ""
+        self.call_status = ""
+
     def call_assistant(self) -> None:
         """Ask for an assistant without blocking the screen."""
         if self.call_status in (CALLING, COMING, QUEUED):

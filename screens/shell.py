@@ -146,6 +146,7 @@ class KioskShell(App):
         log.info("session ended; wiping citizen state")
         self.session_timer.stop()
         self.help_panel.dismiss(animation=False)
+        self.help_panel.wipe()
         self.navigator.reset()
         self.set_language(self.options.default_language)
         assert self.manager is not None
