@@ -21,7 +21,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import AliasProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import FadeTransition, ScreenManager
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
 from kiosk.redaction import REDACTOR
@@ -60,6 +60,7 @@ class ShellOptions:
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None
+    transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
 
@@ -108,7 +109,8 @@ class KioskShell(App):
             Builder.load_file(str(KV_DIR / kv))
         root = Builder.load_string(ROOT_KV)
         self.manager = root.ids.manager
-        self.manager.transition = FadeTransition(duration=0.15)
+        self.manager.transition = (FadeTransition(duration=self.options.transition_s)
+                                   if self.options.transition_s > 0 else NoTransition())
         attract = AttractScreen(name="attract")
         attract.bind(on_start_session=lambda *_: self.start_session())
         for screen in (attract, HomeScreen(name="home"), CategoriesScreen(name="categories"),
@@ -156,9 +158,9 @@ class KioskShell(App):
         self.session.wipe()
         REDACTOR.forget_all()
         self._apply_text_size()
-        self.manager.transition.duration = 0
+        transition, self.manager.transition = self.manager.transition, NoTransition()
         self.manager.current = "attract"
-        self.manager.transition.duration = 0.15
+        self.manager.transition = transition
 
     def _on_activity(self, *_args: Any) -> None:
         self.session_timer.poke()

@@ -84,12 +84,13 @@ class Bridge:
         overlays = [w for w in Window.children if w is not self.app.root]
         if overlays:
             return overlays
-        return [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner]
+        layers = [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner]
+        return [layer for layer in layers if layer.opacity > 0]
 
     def _find(self, target: str) -> Any:
         layers = self._layers()
         root_ids = self.app.root.ids
-        if target in root_ids and root_ids[target] in layers:
+        if target in ("banner", "top_bar") and not _overlays(self.app):
             return root_ids[target]
         for layer in layers:
             if target in layer.ids:

@@ -22,12 +22,20 @@ def _back_to(ui: KioskUI, screen: str) -> None:
     ui.wait_for_screen(screen)
 
 
-def test_attract_home_browse_procedure_page_and_back_everywhere(start_ui, loopback_port):
+def test_browse_to_a_procedure_page_and_back_everywhere_from_the_cache_while_offline(
+        start_ui, loopback_port, artifacts_dir):
+    # Nothing listens on this port: the app can only use what the offline cache holds.
     ui = start_ui({**PORTRAIT, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"}})
+    ui.call("set_online", online=False)  # what the sync worker reports without a link
     ui.tap("start")
     ui.wait_for_screen("home")
+    ui.wait_until(lambda: "Ahora no hay conexión" in ui.call("widget", target="banner")["text"],
+                  "the offline banner")
     ui.tap("request")
     ui.wait_for_screen("categories")
+    shot = artifacts_dir / "categories-es-portrait-offline.png"
+    ui.call("screenshot", path=str(shot))
+    assert "no hay conexión" in ocr(shot, "es")  # said in words, not by colour alone
     category = demo_catalog()["categories"][0]
     procedure = _first_of_category(category["id"])
     ui.tap(category["title"]["es"])
@@ -50,12 +58,19 @@ def test_attract_home_browse_procedure_page_and_back_everywhere(start_ui, loopba
     payable = {p["title"]["es"] for p in demo_catalog()["procedures"]
                if p["fee"]["kind"] == "lookup"}
     assert payable and payable <= set(ui.call("all_texts"))
+    ui.call("device_status", device="printer", state="hardware_error",
+            message_key="The device is not available right now.")
+    ui.wait_until(lambda: ui.call("widget", target="banner")["text"].endswith(
+        "\nEl equipo no está disponible en este momento."), "the device notice, translated")
+    ui.call("set_online", online=True)
+    ui.call("device_status", device="printer", state="online")
+    ui.wait_until(lambda: ui.call("widget", target="banner")["text"] == "", "notices gone")
     _back_to(ui, "home")
     _back_to(ui, "attract")  # Back from home ends the session
     assert ui.call("session_state")["history"] == []
 
 
-def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui, artifacts_dir):
+def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui):
     ui = start_ui(PORTRAIT)
     ui.tap("start")
     ui.wait_for_screen("home")
@@ -76,9 +91,6 @@ def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui, arti
     english = _title("property-tax", "en")
     ui.wait_until(lambda: english in ui.call("texts"), "the page in English")
     assert "What you need" in ui.call("texts")
-    shot = artifacts_dir / "procedure-en-portrait-flow.png"
-    ui.call("screenshot", path=str(shot))
-    assert "What you need" in ocr(shot, "en")
 
     before = ui.call("widget", target="title")["font_size"]
     for size, label in (("large", "Large"), ("extra_large", "Extra large"),
@@ -98,27 +110,3 @@ def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui, arti
     ui.tap("Borrar")
     assert ui.call("widget", target="field")["text"] == "predia|"
     _back_to(ui, "home")
-
-
-def test_catalog_is_browsed_from_the_cache_while_the_api_is_down(start_ui, loopback_port,
-                                                                  artifacts_dir):
-    # Nothing listens on this port: the app can only use what the cache holds.
-    ui = start_ui({**PORTRAIT, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"}})
-    ui.call("set_online", online=False)  # what the sync worker reports without a link
-    ui.tap("start")
-    ui.wait_for_screen("home")
-    ui.wait_until(lambda: "Ahora no hay conexión" in ui.call("widget", target="banner")["text"],
-                  "the offline banner")
-    ui.tap("request")
-    ui.wait_for_screen("categories")
-    assert demo_catalog()["categories"][0]["title"]["es"] in ui.call("all_texts")
-    shot = artifacts_dir / "categories-es-portrait-offline.png"
-    ui.call("screenshot", path=str(shot))
-    assert "no hay conexión" in ocr(shot, "es")  # said in words, not by colour alone
-    ui.call("device_status", device="printer", state="hardware_error",
-            message_key="The printer is out of paper.")
-    ui.wait_until(lambda: "\n" in ui.call("widget", target="banner")["text"],
-                  "the printer notice under the offline one")
-    ui.call("set_online", online=True)
-    ui.call("device_status", device="printer", state="online")
-    ui.wait_until(lambda: ui.call("widget", target="banner")["text"] == "", "notices gone")
