@@ -61,6 +61,11 @@ class AttractScreen(KioskScreen):
             self._rotation.cancel()
         self.pulse = 0.0
 
+    def refresh(self) -> None:
+        """After a language change, invite in the languages not shown in the button."""
+        self._turn = -1
+        self._rotate(0)
+
     def _rotate(self, _dt: float) -> None:
         """Show the invitation in each of the other enabled languages in turn."""
         others = [code for code in self.app.options.languages if code != self.app.language]

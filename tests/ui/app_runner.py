@@ -211,6 +211,63 @@ class Bridge:
         self.app.session_timer._warn(0)
         return True
 
+    # -- measurements (bench/ui_bench.py) -------------------------------------------
+    def cmd_set_transition(self, duration: float) -> bool:
+        """Use a fade of ``duration`` seconds between screens (0: instant)."""
+        from kivy.uix.screenmanager import FadeTransition, NoTransition
+
+        manager = self.app.manager
+        manager.transition = FadeTransition(duration=duration) if duration else NoTransition()
+        return True
+
+    def cmd_timed_tap(self, target: str, screen: str) -> bool:
+        """Tap ``target`` and time until the first frame showing ``screen`` is swapped."""
+        import time as clock
+
+        from kivy.core.window import Window
+
+        manager = self.app.manager
+        self.timing: dict[str, Any] = {"frames": 0}
+
+        def on_flip(*_args: Any) -> None:
+            now = clock.perf_counter()
+            self.timing["frames"] += 1
+            if "first" not in self.timing and manager.current == screen:
+                self.timing["first"] = now - started
+            if manager.current == screen and not manager.transition.is_active:
+                self.timing["done"] = now - started
+                Window.unbind(on_flip=on_flip)
+
+        Window.bind(on_flip=on_flip)
+        started = clock.perf_counter()
+        self.cmd_tap(target)
+        return True
+
+    def cmd_timing(self) -> dict[str, Any]:
+        """The last timed tap: seconds to the first frame, to the end, frames drawn."""
+        return dict(getattr(self, "timing", {}))
+
+    def cmd_browse_session(self, query: str = "predial") -> bool:
+        """One citizen's browse session through the navigator, ended by the wipe."""
+        app = self.app
+        app.start_session()
+        app.go("categories")
+        category = app.catalog.categories()[0]
+        app.go("procedures", category_id=category.id)
+        app.go("procedure", procedure_id=app.catalog.procedures(category.id)[0].id)
+        app.go("search")
+        search = app.manager.get_screen("search")
+        for char in query:
+            search.type_key(char)
+        app.back()
+        app.end_session()
+        return True
+
+    def cmd_pid(self) -> int:
+        import os
+
+        return os.getpid()
+
     def cmd_set_online(self, online: bool) -> bool:
         """Do what the sync worker does when the link changes."""
         self.app.options.ui_state.set_online(online)

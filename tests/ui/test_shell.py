@@ -36,6 +36,8 @@ def test_choosing_english_by_touch_translates_the_attract_screen(start_ui, artif
     assert "Toque la pantalla para empezar" in ui.call("texts")
     ui.tap("lang_en")
     ui.wait_until(lambda: "Touch the screen to start" in ui.call("texts"), "English texts")
+    # the other languages keep being invited beside the chosen one
+    assert ui.call("widget", target="invitation_other")["text"] == "Toque la pantalla para empezar"
     assert ui.call("screen") == "attract"  # choosing a language does not start yet
     shot = artifacts_dir / "attract-en-portrait.png"
     ui.call("screenshot", path=str(shot))

@@ -82,6 +82,7 @@ def _tour(ui: KioskUI, look: Callable[[str], None], language: str) -> None:
         ui.wait_for_screen(screen)
     ui.tap("search")
     ui.wait_for_screen("search")
+    ui.tap("clear")
     ui.call("type_text", text="predial")
     look("search")
     ui.call("warn_now")
