@@ -30,7 +30,7 @@ def test_back_returns_to_the_previous_screen_with_its_parameters():
     nav = Navigator(screens)
     nav.go("home")
     nav.go("procedures", category_id="housing")
-    nav.go("procedure", procedure_id="property-tax")
+    nav.go("procedure", procedure_id="property_tax")
     assert nav.back() == "procedures"
     assert screens.shown[-1] == ("procedures", {"category_id": "housing"}, "back")
     assert nav.back() == "home"

@@ -82,13 +82,13 @@ def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui):
         seen_counts.append(len([t for t in ui.call("all_texts") if "predial" in t.lower()]))
     assert seen_counts[-1] > 0  # results appear while typing, before any "search" button
     assert ui.call("widget", target="field")["text"] == "predial|"
-    title = _title("property-tax", "es")
+    title = _title("property_tax", "es")
     ui.tap(title)
     ui.wait_for_screen("procedure")
-    assert ui.call("screen_params")["procedure_id"] == "property-tax"
+    assert ui.call("screen_params")["procedure_id"] == "property_tax"
 
     ui.tap("language")
-    english = _title("property-tax", "en")
+    english = _title("property_tax", "en")
     ui.wait_until(lambda: english in ui.call("texts"), "the page in English")
     assert "What you need" in ui.call("texts")
 

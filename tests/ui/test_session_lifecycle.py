@@ -12,7 +12,7 @@ SHORT = {"timeouts": {"inactivity_warning_s": 1.6, "inactivity_countdown_s": 1.0
 
 
 def _citizen_traces() -> list[str]:
-    (procedure,) = [p for p in demo_catalog()["procedures"] if p["id"] == "property-tax"]
+    (procedure,) = [p for p in demo_catalog()["procedures"] if p["id"] == "property_tax"]
     return ["predial", procedure["title"]["es"], procedure["title"]["en"],
             procedure["office"]["es"], procedure["office"]["en"]]
 
