@@ -138,6 +138,13 @@ class Bridge:
                                   "scrolled": _in_scrollview(widget)})
         return found
 
+    def cmd_inspect(self, screenshot: str | None = None) -> dict[str, Any]:
+        """Buttons, labels, session state (and a screenshot) in one round trip."""
+        if screenshot is not None:
+            self.cmd_screenshot(screenshot)
+        return {"buttons": self.cmd_buttons(), "labels": self.cmd_labels(),
+                "state": self.cmd_session_state()}
+
     def cmd_all_texts(self) -> list[str]:
         """Texts on every screen (shown or not), overlays and the top bar."""
         texts = []

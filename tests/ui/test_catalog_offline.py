@@ -28,13 +28,7 @@ def test_catalog_fetched_from_the_api_is_browsed_from_the_cache_when_the_api_is_
     category = fetched.body["categories"][0]
     procedure = next(p for p in fetched.body["procedures"]
                      if p["category_id"] == category["id"])
-    ui.tap("start")
-    ui.wait_for_screen("home")
-    ui.tap("request")
-    ui.wait_for_screen("categories")
-    ui.tap(category["title"]["es"])
-    ui.wait_for_screen("procedures")
-    ui.tap(procedure["title"]["es"])
-    ui.wait_for_screen("procedure")
+    ui.tap_through(("start", "home"), ("request", "categories"),
+                   (category["title"]["es"], "procedures"), (procedure["title"]["es"], "procedure"))
     texts = ui.call("texts")
     assert procedure["office"]["es"] in texts and procedure["what_you_get"]["es"] in texts

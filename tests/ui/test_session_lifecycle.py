@@ -26,6 +26,7 @@ def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
     ui.call("type_text", text="predial")
     ui.tap(demo_catalog()["procedures"][0]["title"]["es"])
     ui.wait_for_screen("procedure")
+    assert ui.call("session_state")["values"] == {"search": "predial"}
     ui.tap("help")
     ui.tap("call_assistant")
     ui.wait_until(lambda: "Guardamos su llamado" in " ".join(ui.call("texts")), "call saved")

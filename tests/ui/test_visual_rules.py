@@ -8,7 +8,7 @@ per screen, nothing outside the window, no clipped text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import pytest
 
@@ -31,13 +31,13 @@ def test_contrast_formula_matches_wcag_reference_values():
     assert theme.contrast_ratio(theme.rgba("#767676"), white) == pytest.approx(4.54, abs=0.01)
 
 
-def _problems(ui: KioskUI, screen: str, dpi: float) -> list[str]:
-    """Check what is on screen now against the rules; return what breaks them."""
-    state = ui.call("session_state")
-    width, height = state["window"]
-    scale = state["ui_scale"]
+def _problems(ui: KioskUI, screen: str, dpi: float, shot: Path) -> list[str]:
+    """Save a screenshot, check what is on screen against the rules, return what breaks."""
+    seen = ui.call("inspect", screenshot=str(shot))
+    width, height = seen["state"]["window"]
+    scale = seen["state"]["ui_scale"]
     found = []
-    buttons = ui.call("buttons")
+    buttons, labels = seen["buttons"], seen["labels"]
     for b in buttons:
         short_mm = theme.millimetres(min(b["width"], b["height"]), dpi)
         if short_mm < theme.MIN_TARGET_MM:
@@ -45,12 +45,12 @@ def _problems(ui: KioskUI, screen: str, dpi: float) -> list[str]:
     mains = [b["text"] for b in buttons if b["main"]]
     if len(mains) > 1:
         found.append(f"{screen}: {len(mains)} main actions {mains}")
-    for item in buttons + ui.call("labels"):
+    for item in buttons + labels:
         if not item["scrolled"] and (
                 item["x"] < -1 or item["y"] < -1 or item["x"] + item["width"] > width + 1
                 or item["y"] + item["height"] > height + 1):
             found.append(f"{screen}: {item['text'][:30]!r} is outside the window")
-    for label in ui.call("labels"):
+    for label in labels:
         if label["font_size"] < theme.MIN_BODY_PX * scale - 0.01:
             found.append(f"{screen}: text {label['text'][:30]!r} is {label['font_size']:.0f} px")
         if label["texture_height"] > label["height"] + 2 or (
@@ -65,14 +65,11 @@ def _tour(ui: KioskUI, look: Callable[[str], None], language: str) -> None:
     category = catalog["categories"][0]
     procedure = next(p for p in catalog["procedures"] if p["category_id"] == category["id"])
     look("home")
-    ui.tap("request")
-    ui.wait_for_screen("categories")
+    ui.tap_through(("request", "categories"))
     look("categories")
-    ui.tap(category["title"][language])
-    ui.wait_for_screen("procedures")
+    ui.tap_through((category["title"][language], "procedures"))
     look("procedures")
-    ui.tap(procedure["title"][language])
-    ui.wait_for_screen("procedure")
+    ui.tap_through((procedure["title"][language], "procedure"))
     look("procedure")
     ui.tap("help")
     look("help")
@@ -96,6 +93,23 @@ def _tour(ui: KioskUI, look: Callable[[str], None], language: str) -> None:
     ui.call("set_online", online=True)
 
 
+def _extra_large_text(ui: KioskUI, look: Callable[[str], None]) -> None:
+    """The largest text size must still fit: home, the keyboard and a long procedure."""
+    ui.tap("text_size")
+    ui.tap("text_size")
+    assert ui.call("session_state")["text_size"] == "extra_large"
+    look("home-extra-large-text")
+    ui.tap("search")
+    ui.wait_for_screen("search")
+    look("search-extra-large-text")
+    catalog = demo_catalog()
+    longest = max(catalog["procedures"], key=lambda p: len(str(p["requirements"])))
+    (category,) = [c for c in catalog["categories"] if c["id"] == longest["category_id"]]
+    ui.tap_through(("back", "home"), ("request", "categories"),
+                   (category["title"]["es"], "procedures"), (longest["title"]["es"], "procedure"))
+    look("procedure-extra-large-text")
+
+
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_every_screen_meets_the_visual_rules_in_both_languages(start_ui, artifacts_dir,
                                                                orientation):
@@ -103,13 +117,13 @@ def test_every_screen_meets_the_visual_rules_in_both_languages(start_ui, artifac
                    "timeouts": {"inactivity_warning_s": 600}})
     dpi = load_settings(ui.config).display.dpi
     problems: list[str] = []
-    shots: list[Any] = []
+    shots: list[Path] = []
 
     def look_in(language: str) -> Callable[[str], None]:
         def look(screen: str) -> None:
-            problems.extend(_problems(ui, f"{screen}-{language}-{orientation}", dpi))
             shot = artifacts_dir / f"{screen}-{language}-{orientation}.png"
-            shots.append(ui.call("screenshot", path=str(shot)))
+            problems.extend(_problems(ui, f"{screen}-{language}-{orientation}", dpi, shot))
+            shots.append(shot)
         return look
 
     look_in("es")("attract")
@@ -120,5 +134,6 @@ def test_every_screen_meets_the_visual_rules_in_both_languages(start_ui, artifac
     _tour(ui, look_in("en"), "en")
     ui.tap("language")
     _tour(ui, look_in("es"), "es")
+    _extra_large_text(ui, look_in("es"))
     assert not problems, "\n".join(problems)
-    assert len(shots) == 2 + 2 * 8
+    assert len(shots) == 2 + 2 * 8 + 3 and all(shot.stat().st_size > 0 for shot in shots)
