@@ -51,9 +51,10 @@ class CatalogCache:
 
     def cached(self) -> CachedCatalog | None:
         """Return the stored catalog, if any."""
-        row = self._database.conn.execute(
-            "SELECT body, etag, version, fetched_at FROM catalog WHERE id = 1"
-        ).fetchone()
+        with self._database.reading() as conn:
+            row = conn.execute(
+                "SELECT body, etag, version, fetched_at FROM catalog WHERE id = 1"
+            ).fetchone()
         if row is None:
             return None
         return CachedCatalog(json.loads(row[0]), row[1], row[2], row[3], fresh=False)
@@ -79,6 +80,7 @@ class CatalogCache:
             answer = source.fetch_catalog(cached.etag if cached else None)
         except CatalogUnreachable as err:
             if cached is None:
+                log.warning("no catalog cached and the API is unreachable: %s", err)
                 raise CatalogUnavailable(f"no cached catalog and the API is unreachable: {err}")\
                     from err
             log.info("catalog API unreachable; serving cached version %s", cached.version)

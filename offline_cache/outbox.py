@@ -20,6 +20,7 @@ from typing import Any
 
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.errors import RecordTampered
 
 
 class OutboxState:
@@ -106,19 +107,25 @@ class Outbox:
             return enqueue(tx, self._cipher, "heartbeat", body, stream="heartbeat")
 
     def due(self, limit: int = 50) -> list[OutboxItem]:
-        """Return the next pending items in delivery order (streams behind a parked item wait)."""
-        rows = self._database.conn.execute(
-            "SELECT o.id, o.kind, o.stream, o.ref_id, o.idempotency_key, o.attempts, o.payload"
-            " FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
-            "  SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.id < o.id"
-            "  AND p.state != 'delivered')"
-            " ORDER BY o.id LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [
-            OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], self._cipher.open("outbox", r[0], r[6]))
-            for r in rows
-        ]
+        """Return the next pending items in order; park any that fails authentication."""
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                    "SELECT o.id, o.kind, o.stream, o.ref_id, o.idempotency_key, o.attempts,"
+                " o.payload FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
+                "  SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.id < o.id"
+                "  AND p.state != 'delivered')"
+                " ORDER BY o.id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        items = []
+        for r in rows:
+            try:
+                body = self._cipher.open("outbox", r[0], r[6])
+            except RecordTampered as err:  # never send garbage; keep it for a technician
+                self.park(r[0], str(err))
+                continue
+            items.append(OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], body))
+        return items
 
     def record_failure(self, item_id: int, error: str) -> None:
         """Count a failed attempt (link down or server error); the item stays pending."""
@@ -148,17 +155,17 @@ class Outbox:
 
     def depth(self) -> int:
         """Count items not yet delivered (pending or parked)."""
-        row = self._database.conn.execute(
-            "SELECT count(*) FROM outbox WHERE state != 'delivered'"
-        ).fetchone()
+        with self._database.reading() as conn:
+            row = conn.execute("SELECT count(*) FROM outbox WHERE state != 'delivered'").fetchone()
         return int(row[0])
 
     def view(self, *, include_delivered: bool = False, limit: int = 200) -> list[QueueEntry]:
         """List queue entries for the technician screen, oldest first, without bodies."""
         where = "" if include_delivered else "WHERE state != 'delivered'"
-        rows = self._database.conn.execute(
-            "SELECT id, kind, stream, state, attempts, last_error, created_at, delivered_at"
-            f" FROM outbox {where} ORDER BY id LIMIT ?",
-            (limit,),
-        ).fetchall()
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                "SELECT id, kind, stream, state, attempts, last_error, created_at, delivered_at"
+                f" FROM outbox {where} ORDER BY id LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [QueueEntry(*row) for row in rows]

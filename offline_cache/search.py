@@ -8,7 +8,7 @@ into words, common words dropped ("de", "the", "para"...), and each remaining wo
 a prefix term; a word that is neither a known term nor the prefix of one is replaced by
 its closest known terms (rapidfuzz ratio >= 75: "licensia" → "licencia"). Terms are OR-ed,
 so word order and extra words do not matter, and ranked by BM25 with title > keywords >
-description. When FTS finds nothing, a rapidfuzz token-set match over whole titles and
+description. When FTS finds nothing, a rapidfuzz WRatio match over whole titles and
 keywords is the fallback.
 """
 
@@ -86,11 +86,15 @@ class CatalogSearch:
         self._database = database
         self._vocab: list[str] = []
         self._docs: dict[str, str] = {}
-        self.reload()
+        self._loaded_for: object = None
 
-    def reload(self) -> None:
-        """Re-read the vocabulary after the index changed."""
+    def _reload_if_changed(self) -> None:
+        """Re-read the vocabulary when a new catalog was stored (cheap check per search)."""
         conn = self._database.conn
+        stamp = conn.execute("SELECT fetched_at FROM catalog WHERE id = 1").fetchone()
+        if stamp == self._loaded_for:
+            return
+        self._loaded_for = stamp
         self._vocab = sorted(r[0] for r in conn.execute("SELECT term FROM catalog_vocab"))
         self._docs = {
             r[0]: fold(f"{r[1]} {r[2]}")
@@ -117,6 +121,11 @@ class CatalogSearch:
 
     def search(self, query: str, lang: str = "es", limit: int = 10) -> list[SearchHit]:
         """Return procedures matching ``query``, best first (empty if nothing is close)."""
+        with self._database.reading():  # the helpers below use the connection under the lock
+            return self._search(query, lang, limit)
+
+    def _search(self, query: str, lang: str, limit: int) -> list[SearchHit]:
+        self._reload_if_changed()
         title_column = "title_en" if lang == "en" else "title_es"
         terms = self._terms(query)
         if terms:
@@ -134,7 +143,7 @@ class CatalogSearch:
         if not folded:
             return []
         matches = process.extract(
-            folded, self._docs, scorer=fuzz.token_set_ratio, score_cutoff=FUZZY_DOC_CUTOFF,
+            folded, self._docs, scorer=fuzz.WRatio, score_cutoff=FUZZY_DOC_CUTOFF,
             limit=limit,
         )
         titles = dict(

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.settings import OfflineSection, Settings
 from offline_cache.catalog import CatalogCache
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
+from offline_cache.delivery import Uploader
+from offline_cache.errors import KeyFileError
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.search import CatalogSearch
 from offline_cache.submissions import Submissions
+from offline_cache.sync import SyncWorker
 
 
 @dataclass(frozen=True)
@@ -28,15 +32,53 @@ class OfflineStore:
 
     @classmethod
     def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
-        """Open (or create) the store; a damaged database is quarantined, never fatal."""
-        cipher = RecordCipher(load_or_create_key(key_path))
+        """Open (or create) the store; a damaged database is quarantined, never fatal.
+
+        Raises KeyFileError if the key file is unsafe, or missing while the database holds
+        records encrypted with it (a new key would silently make them unreadable).
+        """
         database = open_database(database_path)
+        if not key_path.exists() and _holds_encrypted_records(database):
+            database.close()
+            raise KeyFileError(f"key file {key_path} is missing but {database_path} holds"
+                               " encrypted records; restore the key file from backup")
+        try:
+            cipher = RecordCipher(load_or_create_key(key_path))
+        except KeyFileError:
+            database.close()
+            raise
         return cls(
             database=database, cipher=cipher, journal=Journal(database, cipher),
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
             catalog=CatalogCache(database), search=CatalogSearch(database),
         )
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OfflineStore:
+        """Open the store at the configured paths (relative ones live in the data directory)."""
+        return cls.open(
+            settings.data_path(settings.offline.database),
+            settings.data_path(settings.offline.key_file),
+        )
+
+    def sync_worker(self, uploader: Uploader, offline: OfflineSection) -> SyncWorker:
+        """Build the (not yet started) sync worker with the configured timings."""
+        return SyncWorker(
+            self.database, self.cipher, uploader, interval_s=offline.sync_interval_s,
+            max_backoff_s=offline.max_backoff_s, base_backoff_s=offline.base_backoff_s,
+            retention_days=offline.retention_days, batch_size=offline.batch_size,
+        )
+
     def close(self) -> None:
         """Close the database connection."""
         self.database.close()
+
+
+def _holds_encrypted_records(database: OfflineDatabase) -> bool:
+    with database.reading() as conn:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM payments WHERE private IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM submissions WHERE private IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM outbox WHERE payload IS NOT NULL)"
+        ).fetchone()
+    return bool(row[0])
