@@ -44,8 +44,7 @@ def build_shell(settings: Settings, *, screenshot: Path | None = None,
     from offline_cache.store import OfflineStore
     from screens.shell import KioskShell, ShellOptions
 
-    store = OfflineStore.open(settings.data_path(settings.offline.database),
-                              settings.data_path(settings.offline.key_file))
+    store = OfflineStore.from_settings(settings)
     ui_state = UiState()
     options = ShellOptions(
         municipality=settings.kiosk.municipality,

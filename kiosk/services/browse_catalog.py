@@ -119,7 +119,6 @@ class OfflineBrowseCatalog:
         ]
         self._procedures = [_procedure(p) for p in document.get("procedures", [])]
         self._by_id = {p.id: p for p in self._procedures}
-        self._search.reload()
 
     def categories(self) -> list[Category]:
         """List every category that has at least one procedure."""

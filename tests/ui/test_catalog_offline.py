@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.services.catalog_refresh import refresh_catalog
+from offline_cache.api_uploader import ApiUploader
 from offline_cache.store import OfflineStore
 from tests.rig.api_server import enrol_kiosk
 from tests.ui.conftest import PORTRAIT
@@ -13,12 +13,13 @@ def test_catalog_fetched_from_the_api_is_browsed_from_the_cache_when_the_api_is_
     client = enrol_kiosk(own_api_server).client()
     (tmp_path / "data").mkdir()
     store = OfflineStore.open(tmp_path / "data" / "kiosk.db", tmp_path / "data" / "kiosk.key")
+    source = ApiUploader(client)  # what the composition root hands the cache
     try:
-        fetched = refresh_catalog(store.catalog, client)
+        fetched = store.catalog.current(source)
         assert fetched.fresh and fetched.body["categories"]
-        assert refresh_catalog(store.catalog, client).etag == fetched.etag  # 304: kept
+        assert store.catalog.current(source).etag == fetched.etag  # 304: kept
         own_api_server.stop()
-        served = refresh_catalog(store.catalog, client)
+        served = store.catalog.current(source)
         assert not served.fresh and served.body == fetched.body  # API down: the cached copy
     finally:
         client.close()
