@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
@@ -29,9 +30,11 @@ class HelpPanel(ModalView):
     call_status = StringProperty("")  # a msgid, translated in kv
     failed = FAILED
 
-    def __init__(self, desk: AssistanceDesk | None, **kwargs: Any) -> None:
+    def __init__(self, desk: AssistanceDesk | None,
+                 on_called: Callable[[], None] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._desk = desk
+        self._on_called = on_called  # the session becomes assisted
 
     def show(self, explanation: str, screen: str) -> None:
         """Open over ``screen`` with its explanation (a msgid)."""
@@ -39,6 +42,11 @@ class HelpPanel(ModalView):
         self.call_status = ""
         self._screen = screen
         self.open(animation=False)
+
+    def _called(self, status: str) -> None:
+        self.call_status = status
+        if status != FAILED and self._on_called is not None:
+            self._on_called()
 
     def wipe(self) -> None:
         """Forget the last call (end of a session)."""
@@ -62,6 +70,6 @@ class HelpPanel(ModalView):
             except Exception:  # the citizen gets a plain answer; technicians the traceback
                 log.exception("assistance request failed")
                 status = FAILED
-            Clock.schedule_once(lambda _dt: setattr(self, "call_status", status), 0)
+            Clock.schedule_once(lambda _dt: self._called(status), 0)
 
         threading.Thread(target=work, name="assistance", daemon=True).start()

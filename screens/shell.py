@@ -117,7 +117,7 @@ class KioskShell(App):
                        ProceduresScreen(name="procedures"), SearchScreen(name="search"),
                        ProcedureScreen(name="procedure")):
             self.manager.add_widget(screen)
-        self.help_panel = HelpPanel(self.options.assistance)
+        self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
                                           self.end_session)
         Window.clearcolor = theme.BACKGROUND
@@ -161,6 +161,11 @@ class KioskShell(App):
         transition, self.manager.transition = self.manager.transition, NoTransition()
         self.manager.current = "attract"
         self.manager.transition = transition
+
+    def _assisted(self) -> None:
+        """An assistant is coming: give this session the assisted mode's longer timeouts."""
+        self.session.assisted = True
+        self.session_timer.poke()
 
     def _on_activity(self, *_args: Any) -> None:
         self.session_timer.poke()
