@@ -60,12 +60,12 @@ def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
 
 
 def test_touches_keep_the_session_alive(start_ui):
-    ui = start_ui({**PORTRAIT, "timeouts": {"inactivity_warning_s": 1.5,
+    ui = start_ui({**PORTRAIT, "timeouts": {"inactivity_warning_s": 2.5,
                                             "inactivity_countdown_s": 1.0}})
     ui.tap("start")
     ui.wait_for_screen("home")
     started = time.monotonic()
-    while time.monotonic() - started < 3.0:  # longer than warning + countdown together
+    while time.monotonic() - started < 4.0:  # longer than warning + countdown
         ui.tap("request")
         ui.wait_for_screen("categories")
         ui.tap("back")
