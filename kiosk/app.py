@@ -38,14 +38,25 @@ def build_shell(settings: Settings, *, screenshot: Path | None = None,
                 exit_after: float | None = None) -> KioskShell:
     """Configure Kivy and build the app (not yet running)."""
     configure_kivy(settings)
+    from kiosk.services.assistance import OutboxAssistance
+    from kiosk.services.browse_catalog import OfflineBrowseCatalog
+    from kiosk.services.ui_state import UiState
+    from offline_cache.store import OfflineStore
     from screens.shell import KioskShell, ShellOptions
 
+    store = OfflineStore.from_settings(settings)
+    ui_state = UiState()
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
         languages=tuple(settings.kiosk.languages),
         default_language=settings.kiosk.default_language,
         kiosk_mode=settings.kiosk.mode == "kiosk",
+        catalog=OfflineBrowseCatalog(store.catalog, store.search),
+        timeouts=settings.timeouts,
+        ui_state=ui_state,
+        # No sync worker is composed yet (it needs the API client): calls stay queued.
+        assistance=OutboxAssistance(store.outbox, online=lambda: False),
         screenshot=screenshot,
         exit_after=exit_after,
     )

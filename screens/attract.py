@@ -1,16 +1,29 @@
-"""Attract screen: the municipality's name, an invitation to touch, the language choice."""
+"""Attract screen: the municipality's name, a gentle invitation to touch, the languages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.uix.screenmanager import Screen
+from kivy.animation import Animation
+from kivy.clock import Clock, ClockEvent
+from kivy.properties import NumericProperty, StringProperty
+
+from kiosk.i18n import load_catalog
+from screens.base import KioskScreen
+
+INVITATION = "Touch the screen to start"
+ROTATE_S = 4.0
 
 
-class AttractScreen(Screen):
+class AttractScreen(KioskScreen):
     """Idle screen between citizens; a touch anywhere but the language buttons starts."""
 
     __events__ = ("on_start_session",)
+    pulse = NumericProperty(0.0)  # 0..1, drives the breathing ring around the button
+    invitation_other = StringProperty("")  # the invitation in the kiosk's other languages
+    _animation: Animation | None = None
+    _rotation: ClockEvent | None = None
+    _turn = 0
 
     def on_touch_down(self, touch: Any) -> bool:
         taken_by_child = bool(super().on_touch_down(touch))
@@ -31,3 +44,33 @@ class AttractScreen(Screen):
 
     def on_start_session(self) -> None:
         """Start a citizen session (the shell binds the navigation)."""
+
+    def on_enter(self, *_args: Any) -> None:
+        animation = Animation(pulse=1.0, duration=1.6, t="in_out_sine") + Animation(
+            pulse=0.0, duration=1.6, t="in_out_sine")
+        animation.repeat = True
+        animation.start(self)
+        self._animation = animation
+        self._rotate(0)
+        self._rotation = Clock.schedule_interval(self._rotate, ROTATE_S)
+
+    def on_leave(self, *_args: Any) -> None:
+        if self._animation is not None:
+            self._animation.cancel(self)
+        if self._rotation is not None:
+            self._rotation.cancel()
+        self.pulse = 0.0
+
+    def refresh(self) -> None:
+        """After a language change, invite in the languages not shown in the button."""
+        self._turn = -1
+        self._rotate(0)
+
+    def _rotate(self, _dt: float) -> None:
+        """Show the invitation in each of the other enabled languages in turn."""
+        others = [code for code in self.app.options.languages if code != self.app.language]
+        if not others:
+            self.invitation_other = ""
+            return
+        self._turn = (self._turn + 1) % len(others)
+        self.invitation_other = load_catalog(others[self._turn])._(INVITATION)

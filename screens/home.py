@@ -1,19 +1,27 @@
-"""Home screen: at most three big choices (the journeys come with the citizen UI issues)."""
+"""Home: three big choices and a search field, readable in three seconds."""
 
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty
-from kivy.uix.screenmanager import Screen
+
+from kiosk.i18n import N_
+from screens.base import KioskScreen
 
 
-class HomeScreen(Screen):
+class HomeScreen(KioskScreen):
     """First screen of a citizen session."""
 
+    help_text = N_("Choose what you came to do: pay, ask for a document or permit, or see "
+                   "how a case you started is going. You can also search by writing a word.")
     placeholder_shown = BooleanProperty(False)
 
-    def show_placeholder(self) -> None:
-        """Say that the chosen service is not available yet."""
+    def check_status(self) -> None:
+        """Say that checking a case is not available on this kiosk yet."""
         self.placeholder_shown = True
 
     def on_leave(self, *_args: object) -> None:
+        self.placeholder_shown = False
+
+    def wipe(self) -> None:
+        """Forget the notice."""
         self.placeholder_shown = False

@@ -1,8 +1,8 @@
-"""The Kivy application: builds the screen manager and holds UI-wide state.
+"""The Kivy application: composes screens, navigation, session and notices.
 
-It only composes: services and devices come in through :class:`ShellOptions` from the
-composition root (``kiosk/app.py``). Kiosk mode locks the window: Escape, window close
-(Alt+F4 under a window manager) and Kivy's F1 settings panel do nothing.
+It only composes: services come in through :class:`ShellOptions` from the composition
+root (``kiosk/app.py``). Kiosk mode locks the window: Escape, window close (Alt+F4 under a
+window manager) and Kivy's F1 settings panel do nothing.
 """
 
 from __future__ import annotations
@@ -11,46 +11,71 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import AliasProperty, NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.screenmanager import FadeTransition, ScreenManager
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
-from kiosk.i18n import LANGUAGE_NAMES, Catalog, load_catalog
+from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
+from kiosk.redaction import REDACTOR
+from kiosk.services.assistance import AssistanceDesk
+from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.session import CitizenSession
+from kiosk.services.ui_state import Notices, UiState
+from kiosk.settings import TimeoutsSection
 from screens import theme
-from screens.attract import AttractScreen
-from screens.home import HomeScreen
+from screens.base import KioskScreen
+from screens.help import HelpPanel
+from screens.inactivity import SessionTimer
+from screens.navigator import Navigator
+from screens.widgets import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
+KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
+            "keyboard.kv", "procedure.kv")
+TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
+                    "extra_large": N_("Extra large")}
+OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
+             "and sent later.")
 
 
 @dataclass(frozen=True)
 class ShellOptions:
-    """What the shell needs from the configuration, already validated."""
+    """What the shell needs from the configuration and services, already built."""
 
     municipality: str
     kiosk_id: str
     languages: tuple[str, ...]
     default_language: str
     kiosk_mode: bool
+    catalog: BrowseCatalog
+    timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
+    ui_state: UiState = field(default_factory=UiState)
+    assistance: AssistanceDesk | None = None
+    transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
 
 
 class KioskShell(App):
-    """The kiosk's Kivy app: screens, language, text scale."""
+    """The kiosk's Kivy app: screens, navigation, language, text size, session."""
 
     title = "Kiosk"
     use_kivy_settings = False
     i18n: Catalog = ObjectProperty(None, rebind=True)
     language = StringProperty("es")
     municipality = StringProperty("")
+    other_language_name = StringProperty("")
+    text_size_label = StringProperty(TEXT_SIZE_LABELS["normal"])
+    notice_text = StringProperty("")  # a translated sentence, "" when all is well
     ui_scale = NumericProperty(1.0)  # design px -> window px
     text_factor = NumericProperty(1.0)  # the citizen's text-size choice
 
@@ -62,24 +87,46 @@ class KioskShell(App):
     def __init__(self, options: ShellOptions, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.options = options
+        self.catalog = options.catalog
         self.municipality = options.municipality
         self.theme = theme
         self.language_names = LANGUAGE_NAMES
+        self.session = CitizenSession(options.default_language)
+        self.navigator = Navigator(self._show)
+        self._notices = Notices(True, {})
+        self.manager: ScreenManager | None = None
         self.set_language(options.default_language)
 
-    def build(self) -> ScreenManager:
+    def build(self) -> BoxLayout:
+        from screens.attract import AttractScreen
+        from screens.browse import CategoriesScreen, ProceduresScreen
+        from screens.home import HomeScreen
+        from screens.procedure import ProcedureScreen
+        from screens.search import SearchScreen
+
         self._rescale(Window, Window.size)
-        for kv in ("common.kv", "attract.kv", "home.kv"):
+        for kv in KV_FILES:
             Builder.load_file(str(KV_DIR / kv))
-        manager = ScreenManager(transition=FadeTransition(duration=0.15))
+        root = Builder.load_string(ROOT_KV)
+        self.manager = root.ids.manager
+        self.manager.transition = (FadeTransition(duration=self.options.transition_s)
+                                   if self.options.transition_s > 0 else NoTransition())
         attract = AttractScreen(name="attract")
-        attract.bind(on_start_session=lambda *_: self.go("home"))
-        manager.add_widget(attract)
-        manager.add_widget(HomeScreen(name="home"))
+        attract.bind(on_start_session=lambda *_: self.start_session())
+        for screen in (attract, HomeScreen(name="home"), CategoriesScreen(name="categories"),
+                       ProceduresScreen(name="procedures"), SearchScreen(name="search"),
+                       ProcedureScreen(name="procedure")):
+            self.manager.add_widget(screen)
+        self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
+        self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
+                                          self.end_session)
         Window.clearcolor = theme.BACKGROUND
-        Window.bind(on_request_close=self._on_request_close, size=self._rescale)
+        Window.bind(on_request_close=self._on_request_close, size=self._rescale,
+                    on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        self.options.ui_state.subscribe(
+            lambda notices: Clock.schedule_once(lambda _dt: self._show_notices(notices), 0))
         self._rescale(Window, Window.size)
-        return manager
+        return root
 
     def on_start(self) -> None:
         log.info("kiosk %s started (mode=%s)", self.options.kiosk_id,
@@ -89,19 +136,103 @@ class KioskShell(App):
         if self.options.exit_after is not None:
             Clock.schedule_once(self._finish, self.options.exit_after)
 
-    # -- UI state -------------------------------------------------------------------------
+    # -- Session ---------------------------------------------------------------------------
+    def start_session(self) -> None:
+        """First touch: a new citizen starts at home."""
+        self.session.start()
+        self.session_timer.start()
+        self.go("home")
+
+    def end_session(self) -> None:
+        """Wipe everything of the citizen and return to the attract screen."""
+        log.info("session ended; wiping citizen state")
+        self.session_timer.stop()
+        self.help_panel.dismiss(animation=False)
+        self.help_panel.wipe()
+        self.navigator.reset()
+        self.set_language(self.options.default_language)
+        assert self.manager is not None
+        for screen in self.manager.screens:
+            if isinstance(screen, KioskScreen):
+                screen.wipe()
+        self.session.wipe()
+        REDACTOR.forget_all()
+        self._apply_text_size()
+        transition, self.manager.transition = self.manager.transition, NoTransition()
+        self.manager.current = "attract"
+        self.manager.transition = transition
+
+    def _assisted(self) -> None:
+        """An assistant is coming: give this session the assisted mode's longer timeouts."""
+        self.session.assisted = True
+        self.session_timer.poke()
+
+    def _on_activity(self, *_args: Any) -> None:
+        self.session_timer.poke()
+
+    # -- Navigation ------------------------------------------------------------------------
+    def go(self, screen: str, **params: Any) -> None:
+        """Show ``screen`` (remembered for Back)."""
+        self.navigator.go(screen, **params)
+
+    def back(self) -> None:
+        """Back: the previous screen; from home, the end of the session."""
+        current = self.navigator.current
+        if current is None or current.screen == "home":
+            self.end_session()
+            return
+        self.navigator.back()
+
+    def _show(self, name: str, params: dict[str, Any], _direction: str) -> None:
+        assert self.manager is not None
+        screen = self.manager.get_screen(name)
+        if isinstance(screen, KioskScreen):
+            screen.load(**params)
+        self.manager.current = name
+
+    def open_help(self) -> None:
+        """Explain the current screen and offer to call an assistant."""
+        assert self.manager is not None
+        screen = self.manager.current_screen
+        self.help_panel.show(getattr(screen, "help_text", ""), screen.name)
+
+    # -- Language, text size, notices -----------------------------------------------------
     def set_language(self, language: str) -> None:
         """Switch every text on screen to ``language``."""
         if language not in self.options.languages:
             log.warning("language %s is not enabled on this kiosk", language)
             return
         self.language = language
+        self.session.language = language
+        others = [code for code in self.options.languages if code != language]
+        self.other_language_name = LANGUAGE_NAMES[others[0]] if others else ""
         self.i18n = load_catalog(language)
+        self._show_notices(self._notices)
+        if self.manager is not None:
+            for screen in self.manager.screens:
+                if isinstance(screen, KioskScreen):
+                    screen.refresh()
 
-    def go(self, screen: str) -> None:
-        """Show the screen named ``screen``."""
-        if self.root is not None:
-            self.root.current = screen
+    def toggle_language(self) -> None:
+        """Switch to the next enabled language."""
+        languages = self.options.languages
+        self.set_language(languages[(languages.index(self.language) + 1) % len(languages)])
+
+    def next_text_size(self) -> None:
+        """Make the text bigger (after extra large, back to normal)."""
+        self.session.next_text_size()
+        self._apply_text_size()
+        self.session_timer.poke()  # larger text gives more time from now on
+
+    def _apply_text_size(self) -> None:
+        self.text_factor = theme.TEXT_SIZE_FACTORS[self.session.text_size]
+        self.text_size_label = TEXT_SIZE_LABELS[self.session.text_size]
+
+    def _show_notices(self, notices: Notices) -> None:
+        self._notices = notices
+        lines = [] if notices.online else [self.i18n._(OFFLINE)]
+        lines += [self.i18n._(key) for key in sorted(set(notices.faults.values()))]
+        self.notice_text = "\n".join(lines)
 
     def _rescale(self, _window: object, size: tuple[float, float]) -> None:
         self.ui_scale = theme.window_scale(*size)
@@ -137,3 +268,21 @@ class KioskShell(App):
         Window.unbind(on_flip=self._report_first_frame)
         print(f"first-frame {time.time():.6f}", flush=True)
         sys.stdout.flush()
+
+
+# The banner and top bar sit above every screen; the top bar hides on the attract screen.
+ROOT_KV = """
+#:import theme screens.theme
+BoxLayout:
+    orientation: "vertical"
+    NoticeBanner:
+        id: banner
+        text: app.notice_text
+    TopBar:
+        id: top_bar
+        opacity: 0 if manager.current == "attract" else 1
+        disabled: manager.current == "attract"
+        height: 0 if manager.current == "attract" else app.ui_scale * theme.TOP_BAR_HEIGHT
+    ScreenManager:
+        id: manager
+"""

@@ -27,6 +27,42 @@ def _walk(widget: Any) -> list[Any]:
     return found
 
 
+def _in_scrollview(widget: Any) -> bool:
+    from kivy.uix.scrollview import ScrollView
+
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _scroll_into_view(widget: Any) -> None:
+    """Scroll a list so the widget is visible, as a finger would before touching it."""
+    from kivy.uix.scrollview import ScrollView
+
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView):
+            parent.scroll_to(widget, padding=10, animate=False)
+            parent.update_from_scroll()
+            return
+        parent = parent.parent
+
+
+def _window_size() -> tuple[float, float]:
+    from kivy.core.window import Window
+
+    return tuple(Window.size)  # type: ignore[return-value]
+
+
+def _overlays(app: Any) -> list[Any]:
+    from kivy.core.window import Window
+
+    return [w for w in Window.children if w is not app.root]
+
+
 class Bridge:
     """Executes control commands against the running app on the main thread."""
 
@@ -39,24 +75,111 @@ class Bridge:
 
     # -- queries ----------------------------------------------------------------------
     def _screen(self) -> Any:
-        return self.app.root.current_screen
+        return self.app.manager.current_screen
+
+    def _layers(self) -> list[Any]:
+        """What a finger can reach now: open overlays first, else the screen and top bar."""
+        from kivy.core.window import Window
+
+        overlays = [w for w in Window.children if w is not self.app.root]
+        if overlays:
+            return overlays
+        layers = [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner]
+        return [layer for layer in layers if layer.opacity > 0]
 
     def _find(self, target: str) -> Any:
-        screen = self._screen()
-        for widget in _walk(screen):
-            if target in getattr(widget, "ids", {}):
-                return widget.ids[target]
-        for widget in _walk(screen):
-            if getattr(widget, "text", None) == target:
-                return widget
-        raise LookupError(f"no widget {target!r} on screen {screen.name!r}")
+        layers = self._layers()
+        root_ids = self.app.root.ids
+        if target in ("banner", "top_bar") and not _overlays(self.app):
+            return root_ids[target]
+        for layer in layers:
+            if target in layer.ids:
+                return layer.ids[target]
+            for widget in _walk(layer):
+                if target in getattr(widget, "ids", {}):
+                    return widget.ids[target]
+        for layer in layers:
+            for widget in _walk(layer):
+                if getattr(widget, "text", None) == target or getattr(
+                        widget, "title", None) == target or getattr(
+                        widget, "key_value", None) == target:
+                    return widget
+        raise LookupError(f"no widget {target!r} on screen {self._screen().name!r}")
+
+    def cmd_buttons(self) -> list[dict[str, Any]]:
+        """Every visible touch target reachable now, with its window-pixel box."""
+        from kivy.uix.button import Button
+
+        found = []
+        for layer in self._layers():
+            for widget in _walk(layer):
+                if isinstance(widget, Button) and widget.opacity > 0 and not widget.disabled:
+                    x, y = widget.to_window(widget.x, widget.y)
+                    found.append({"text": widget.text, "x": x, "y": y, "width": widget.width,
+                                  "height": widget.height,
+                                  "main": type(widget).__name__ == "MainButton",
+                                  "scrolled": _in_scrollview(widget)})
+        return found
+
+    def cmd_labels(self) -> list[dict[str, Any]]:
+        """Every visible label with text reachable now: text, font size, box."""
+        from kivy.uix.label import Label
+
+        found = []
+        for layer in self._layers():
+            for widget in _walk(layer):
+                if isinstance(widget, Label) and widget.text.strip() and widget.opacity > 0:
+                    x, y = widget.to_window(widget.x, widget.y)
+                    found.append({"text": widget.text, "font_size": widget.font_size,
+                                  "x": x, "y": y, "width": widget.width,
+                                  "height": widget.height,
+                                  "texture_width": widget.texture_size[0],
+                                  "texture_height": widget.texture_size[1],
+                                  "scrolled": _in_scrollview(widget)})
+        return found
+
+    def cmd_inspect(self, screenshot: str | None = None) -> dict[str, Any]:
+        """Buttons, labels, session state (and a screenshot) in one round trip."""
+        if screenshot is not None:
+            self.cmd_screenshot(screenshot)
+        return {"buttons": self.cmd_buttons(), "labels": self.cmd_labels(),
+                "state": self.cmd_session_state()}
+
+    def cmd_all_texts(self) -> list[str]:
+        """Texts on every screen (shown or not), overlays and the top bar."""
+        texts = []
+        widgets = _walk(self.app.root) + [w for s in self.app.manager.screens for w in _walk(s)]
+        widgets += _walk(self.app.help_panel) + _walk(self.app.session_timer.warning)
+        for widget in widgets:
+            for name in ("text", "query", "title", "subtitle", "heading", "description",
+                         "what_you_get", "requirements", "cost", "duration", "office"):
+                value = getattr(widget, name, None)
+                if isinstance(value, str) and value:
+                    texts.append(value)
+        return texts
+
+    def cmd_session_state(self) -> dict[str, Any]:
+        """The session object, navigator history and scale, as plain data."""
+        session, app = self.app.session, self.app
+        return {"language": session.language, "text_size": session.text_size,
+                "assisted": session.assisted, "active": session.active,
+                "values": dict(session.values), "blank": session.is_blank(),
+                "history": [e.screen for e in app.navigator.history],
+                "app_language": app.language, "text_factor": app.text_factor,
+                "ui_scale": app.ui_scale, "window": list(_window_size()),
+                "overlays": len(_overlays(app)), "timer_running": app.session_timer.running}
+
+    def cmd_screen_params(self) -> dict[str, Any]:
+        """What the navigator passed to the current screen."""
+        entry = self.app.navigator.current
+        return {} if entry is None else {"screen": entry.screen, **entry.params}
 
     def cmd_ping(self) -> str:
         return "pong"
 
     def cmd_screen(self) -> str:
         """Name the screen shown, or "" while a transition is still running."""
-        manager = self.app.root
+        manager = self.app.manager
         return "" if manager.transition.is_active else str(manager.current)
 
     def cmd_texts(self) -> list[str]:
@@ -83,8 +206,90 @@ class Bridge:
         return EventLoop.status == "started"
 
     # -- actions ----------------------------------------------------------------------
+    def cmd_type_text(self, text: str) -> bool:
+        """Type ``text`` by tapping the on-screen keyboard's keys one by one."""
+        for char in text:
+            self.cmd_tap(" " if char == " " else char)
+        return True
+
+    def cmd_warn_now(self) -> bool:
+        """Show the inactivity warning at once (for screenshots; the timing has its test)."""
+        self.app.session_timer._cancel()
+        self.app.session_timer._warn(0)
+        return True
+
+    # -- measurements (bench/ui_bench.py) -------------------------------------------
+    def cmd_set_transition(self, duration: float) -> bool:
+        """Use a fade of ``duration`` seconds between screens (0: instant)."""
+        from kivy.uix.screenmanager import FadeTransition, NoTransition
+
+        manager = self.app.manager
+        manager.transition = FadeTransition(duration=duration) if duration else NoTransition()
+        return True
+
+    def cmd_timed_tap(self, target: str, screen: str) -> bool:
+        """Tap ``target`` and time until the first frame showing ``screen`` is swapped."""
+        import time as clock
+
+        from kivy.core.window import Window
+
+        manager = self.app.manager
+        self.timing: dict[str, Any] = {"frames": 0}
+
+        def on_flip(*_args: Any) -> None:
+            now = clock.perf_counter()
+            self.timing["frames"] += 1
+            if "first" not in self.timing and manager.current == screen:
+                self.timing["first"] = now - started
+            if manager.current == screen and not manager.transition.is_active:
+                self.timing["done"] = now - started
+                Window.unbind(on_flip=on_flip)
+
+        Window.bind(on_flip=on_flip)
+        started = clock.perf_counter()
+        self.cmd_tap(target)
+        return True
+
+    def cmd_timing(self) -> dict[str, Any]:
+        """The last timed tap: seconds to the first frame, to the end, frames drawn."""
+        return dict(getattr(self, "timing", {}))
+
+    def cmd_browse_session(self, query: str = "predial") -> bool:
+        """One citizen's browse session through the navigator, ended by the wipe."""
+        app = self.app
+        app.start_session()
+        app.go("categories")
+        category = app.catalog.categories()[0]
+        app.go("procedures", category_id=category.id)
+        app.go("procedure", procedure_id=app.catalog.procedures(category.id)[0].id)
+        app.go("search")
+        search = app.manager.get_screen("search")
+        for char in query:
+            search.type_key(char)
+        app.back()
+        app.end_session()
+        return True
+
+    def cmd_pid(self) -> int:
+        import os
+
+        return os.getpid()
+
+    def cmd_set_online(self, online: bool) -> bool:
+        """Do what the sync worker does when the link changes."""
+        self.app.options.ui_state.set_online(online)
+        return True
+
+    def cmd_device_status(self, device: str, state: str, message_key: str | None = None) -> bool:
+        """Do what the device hub does when a device changes state."""
+        from drivers.base import DeviceClass, DeviceState, DeviceStatus
+
+        self.app.options.ui_state.device_status(
+            DeviceStatus(DeviceClass(device), DeviceState(state), message_key=message_key))
+        return True
     def cmd_tap(self, target: str) -> bool:
         widget = self._find(target)
+        _scroll_into_view(widget)
         x, y = widget.to_window(*widget.center)
         return self.cmd_tap_xy(x, y)
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.rig.config import write_config
+from tests.ui.catalog import demo_catalog, seed_catalog
 from tests.ui.harness import KioskUI
 
 pytestmark = pytest.mark.ui
@@ -28,8 +29,10 @@ def start_ui(tmp_path: Path) -> Iterator[Callable[..., KioskUI]]:
     """Start the kiosk app with demo settings plus overrides; stopped after the test."""
     started: list[KioskUI] = []
 
-    def start(overrides: dict[str, Any] | None = None) -> KioskUI:
+    def start(overrides: dict[str, Any] | None = None, *, catalog: bool = True) -> KioskUI:
         config = write_config(tmp_path, overrides, name=f"ui-{len(started)}.toml")
+        if catalog and not started:
+            seed_catalog(tmp_path / "data", demo_catalog())
         ui = KioskUI(config, tmp_path / f"app-{len(started)}.log").__enter__()
         started.append(ui)
         return ui
@@ -48,3 +51,7 @@ def ocr(image: Path, language: str) -> str:
     result = subprocess.run([tesseract, str(image), "stdout", "-l", lang],
                             capture_output=True, text=True, timeout=60, check=True)
     return " ".join(result.stdout.split())
+
+
+PORTRAIT = {"display": {"width": 1080, "height": 1920}}
+LANDSCAPE = {"display": {"width": 1920, "height": 1080}}

@@ -76,6 +76,12 @@ class KioskUI:
         """Touch the middle of the widget with this kv id or text."""
         self.call("tap", target=target)
 
+    def tap_through(self, *steps: tuple[str, str]) -> None:
+        """Tap each (target, screen it leads to) in turn, waiting for every screen."""
+        for target, screen in steps:
+            self.tap(target)
+            self.wait_for_screen(screen)
+
     def wait_until(self, predicate: Any, what: str, timeout: float = 10.0) -> None:
         """Poll ``predicate`` until it is true (UI transitions take a few frames)."""
         deadline = time.monotonic() + timeout

@@ -1,0 +1,104 @@
+"""Citizen UI speed and memory: touch to next screen, transition frame rate, RSS growth.
+
+Runs the real kiosk app (tests/ui/app_runner.py) at 1080×1920 with the demo catalog in
+its offline cache, driven over the loopback control socket:
+
+- touch → first frame of the next screen (home → categories, Back), p50/p95, for instant
+  screen changes (what the kiosk uses) and for a 0.15 s fade (the alternative);
+- frames per second while the fade runs;
+- resident memory after 10 and after 500 simulated browse sessions (home → category →
+  procedure → search "predial" → Back → wipe), to show that the wipe frees what a
+  session built.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TAPS = int(os.environ.get("BENCH_TAPS", "30"))
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "500"))
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _timed(ui: object, target: str, screen: str) -> dict[str, float]:
+    ui.call("timed_tap", target=target, screen=screen)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        timing = ui.call("timing")  # type: ignore[attr-defined]
+        if "done" in timing:
+            return timing  # type: ignore[no-any-return]
+        time.sleep(0.01)
+    raise RuntimeError(f"{screen} never drew")
+
+
+def touch_to_frame(ui: object, fade_s: float) -> None:
+    """Print p50/p95 touch → first frame and the frame rate during the transition."""
+    ui.call("set_transition", duration=fade_s)  # type: ignore[attr-defined]
+    firsts, rates = [], []
+    for _ in range(TAPS):
+        for target, screen in (("request", "categories"), ("back", "home")):
+            timing = _timed(ui, target, screen)
+            firsts.append(timing["first"])
+            if fade_s:
+                rates.append(timing["frames"] / timing["done"])
+    label = f"fade {fade_s:.2f} s" if fade_s else "instant (kiosk)"
+    p50, p95 = _percentile(firsts, 0.5) * 1000, _percentile(firsts, 0.95) * 1000
+    line = (f"{label:<16} touch -> next screen's first frame  p50 {p50:6.1f} ms  "
+            f"p95 {p95:6.1f} ms  (n={len(firsts)})")
+    if rates:
+        line += f"   {statistics.median(rates):5.1f} frames/s during the fade"
+    print(line, flush=True)
+
+
+def rss_growth(ui: object) -> None:
+    """Print RSS after 10 and after SESSIONS browse sessions."""
+    import psutil
+
+    process = psutil.Process(ui.call("pid"))  # type: ignore[attr-defined]
+    for _ in range(10):
+        ui.call("browse_session")  # type: ignore[attr-defined]
+    after_10 = process.memory_info().rss / 2**20
+    started = time.monotonic()
+    for _ in range(SESSIONS - 10):
+        ui.call("browse_session")  # type: ignore[attr-defined]
+    per_session = (time.monotonic() - started) / max(1, SESSIONS - 10)
+    after_n = process.memory_info().rss / 2**20
+    growth = after_n - after_10
+    per_kib = growth * 1024 / max(1, SESSIONS - 10)
+    print(f"RSS after 10 sessions {after_10:7.1f} MiB   after {SESSIONS} {after_n:7.1f} MiB   "
+          f"growth {growth:+6.1f} MiB ({per_kib:+.1f} KiB/session; "
+          f"{per_session * 1000:.0f} ms per simulated session)", flush=True)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.rig.config import write_config
+    from tests.ui.catalog import demo_catalog, seed_catalog
+    from tests.ui.harness import KioskUI
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seed_catalog(folder / "data", demo_catalog())
+        config = write_config(folder, {"display": {"width": 1080, "height": 1920},
+                                       "timeouts": {"inactivity_warning_s": 3600}})
+        with KioskUI(config, folder / "app.log") as ui:
+            ui.tap("start")
+            ui.wait_for_screen("home")
+            touch_to_frame(ui, 0.0)
+            touch_to_frame(ui, 0.15)
+            ui.call("set_transition", duration=0.0)
+            rss_growth(ui)
+
+
+if __name__ == "__main__":
+    main()

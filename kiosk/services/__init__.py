@@ -1,0 +1,1 @@
+"""Use cases for the screens: plain Python, no Kivy, no widgets."""

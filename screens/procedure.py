@@ -1,0 +1,75 @@
+"""Procedure page: what you get, what you need, cost, time, where to go; one Start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import format_currency
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.i18n import N_
+from kiosk.services.browse_catalog import Procedure, pick
+from screens.base import KioskScreen
+
+LOCALES = {"es": "es_CL", "en": "en_US"}
+
+
+def cost_text(procedure: Procedure, language: str, translate: Any) -> str:
+    """Say what the procedure costs in plain words."""
+    if procedure.fee_kind == "free":
+        return str(translate(N_("Free")))
+    if procedure.fee_kind == "lookup":
+        return str(translate(N_("It depends on what you owe. We look it up for you "
+                                "before you pay.")))
+    amount = (procedure.amount_cents or 0) / 100
+    return format_currency(amount, "CLP", locale=LOCALES.get(language, "es_CL"))
+
+
+class ProcedureScreen(KioskScreen):
+    """One procedure explained before the citizen commits to anything."""
+
+    help_text = N_("This page explains the procedure. Read what you need and what it "
+                   "costs. Touch Start when you are ready, or Back to choose another one.")
+    procedure_id = StringProperty("")
+    title = StringProperty("")
+    description = StringProperty("")
+    what_you_get = StringProperty("")
+    requirements = StringProperty("")
+    cost = StringProperty("")
+    duration = StringProperty("")
+    office = StringProperty("")
+    start_notice = BooleanProperty(False)
+
+    def load(self, *, procedure_id: str = "", **_params: Any) -> None:
+        """Show the procedure with this id."""
+        self.procedure_id = procedure_id
+        self.start_notice = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Fill the texts in the current language."""
+        if not self.procedure_id:
+            return
+        language, translate = self.app.language, self.app.i18n._
+        procedure = self.app.catalog.procedure(self.procedure_id)
+        self.title = pick(procedure.title, language)
+        self.description = pick(procedure.description, language)
+        self.what_you_get = pick(procedure.what_you_get, language)
+        needed = pick(procedure.requirements, language) or []
+        self.requirements = "\n".join(f"•  {item}" for item in needed) or translate(
+            N_("Nothing. Just come as you are."))
+        self.cost = cost_text(procedure, language, translate)
+        self.duration = pick(procedure.estimated_time, language)
+        self.office = pick(procedure.office, language)
+
+    def start(self) -> None:
+        """Begin the procedure (the identification and form journeys come next)."""
+        self.start_notice = True
+
+    def wipe(self) -> None:
+        """Forget which procedure the citizen looked at."""
+        self.procedure_id = ""
+        for name in ("title", "description", "what_you_get", "requirements", "cost",
+                     "duration", "office"):
+            setattr(self, name, "")
+        self.start_notice = False
