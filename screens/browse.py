@@ -9,7 +9,7 @@ from kivy.properties import StringProperty
 from kiosk.i18n import N_
 from kiosk.services.browse_catalog import pick
 from screens.base import KioskScreen
-from screens.widgets import fill_list
+from screens.widgets.controls import fill_list
 
 
 class CategoriesScreen(KioskScreen):

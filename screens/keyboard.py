@@ -8,7 +8,7 @@ from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.layout import Layout
 
 from kiosk.i18n import N_
-from screens.widgets import KeyboardKey
+from screens.widgets.controls import KeyboardKey
 
 ROWS = (
     "1234567890",

@@ -10,7 +10,7 @@ from kiosk.i18n import N_
 from kiosk.services.browse_catalog import pick
 from screens.base import KioskScreen
 from screens.keyboard import DELETE
-from screens.widgets import fill_list
+from screens.widgets.controls import fill_list
 
 MAX_QUERY = 40
 

@@ -35,7 +35,7 @@ from screens.base import KioskScreen
 from screens.help import HelpPanel
 from screens.inactivity import SessionTimer
 from screens.navigator import Navigator
-from screens.widgets import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
+from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
