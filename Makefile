@@ -15,7 +15,14 @@ APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite1 opensc xvfb xauth socat libmt
 .PHONY: demo test lint bench bundle system venv clean
 
 demo: venv
-	$(PY) -m kiosk demo --config config/demo.toml
+	@if [ -n "$$DISPLAY" ]; then \
+	  $(PY) -m kiosk demo --config config/demo.toml; \
+	else \
+	  echo "No display here: running the demo under xvfb-run for 20 s and saving $(ARTIFACTS)/demo.png"; \
+	  mkdir -p $(ARTIFACTS); \
+	  xvfb-run -a -s "-screen 0 1920x1920x24" $(PY) -m kiosk demo --config config/demo.toml \
+	    --screenshot $(ARTIFACTS)/demo.png --exit-after 20; \
+	fi
 
 test: venv
 	mkdir -p $(ARTIFACTS)

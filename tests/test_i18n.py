@@ -12,6 +12,9 @@ from kiosk.i18n import load_catalog, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
 MSGID = re.compile(r"""\b(?:_|N_)\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
+# Drivers and services carry user-facing texts as message keys (translated on screen).
+MESSAGE_KEY = re.compile(
+    r'\bmessage_key(?:\s*:\s*str)?\s*=\s*(?:N_\()?\s*"((?:[^"\\]|\\.)*)"')
 
 
 def used_msgids() -> set[str]:
@@ -19,7 +22,9 @@ def used_msgids() -> set[str]:
     for folder in ("screens", "kiosk", "drivers", "offline_cache"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix in (".py", ".kv"):
-                found.update(MSGID.findall(path.read_text(encoding="utf-8")))
+                text = path.read_text(encoding="utf-8")
+                found.update(MSGID.findall(text))
+                found.update(MESSAGE_KEY.findall(text))
     return found
 
 

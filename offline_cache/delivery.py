@@ -1,0 +1,61 @@
+"""What the sync worker needs from the API client, and how an item is confirmed.
+
+The worker talks to an :class:`Uploader`; :mod:`offline_cache.api_uploader` adapts
+``kiosk.api.ApiClient`` to it. The uploader reduces every failure to two outcomes:
+:class:`DeliveryRejected` (the server refused this item for good: a 4xx; retrying cannot
+help, so it is parked for a technician) and :class:`DeliveryFailed` (link down, timeout,
+5xx: retry later). ``offline`` on DeliveryFailed says whether the link itself is down.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.journal import Journal
+from offline_cache.outbox import OutboxItem
+from offline_cache.submissions import Submissions
+
+
+class DeliveryRejected(Exception):
+    """The server rejected the item (4xx); it will not be retried automatically."""
+
+
+class DeliveryFailed(Exception):
+    """The item could not be delivered now (link down, timeout, server error)."""
+
+    def __init__(self, text: str, *, offline: bool = True) -> None:
+        super().__init__(text)
+        self.offline = offline
+
+
+class Uploader(Protocol):
+    """Send one outbox item to the central API."""
+
+    def upload(self, kind: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """POST the item; return the server's JSON; raise DeliveryRejected/DeliveryFailed."""
+        ...
+
+    def probe(self) -> bool:
+        """Tell whether the API answers right now (GET /v1/health)."""
+        ...
+
+
+def confirm(
+    database: OfflineDatabase,
+    journal: Journal,
+    submissions: Submissions,
+    item: OutboxItem,
+    response: dict[str, Any],
+) -> None:
+    """Mark an item delivered, its journal row synced and purge its personal data, atomically."""
+    with database.transaction() as tx:
+        tx.execute(
+            "UPDATE outbox SET state = 'delivered', payload = NULL, delivered_at = ?,"
+            " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            (utc_now(), item.id),
+        )
+        if item.kind == "payment" and item.ref_id is not None:
+            journal.synced_in(tx, item.ref_id)
+        elif item.kind == "submission" and item.ref_id is not None:
+            submissions.synced_in(tx, item.ref_id, str(response.get("case_number", "")))

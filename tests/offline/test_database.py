@@ -1,0 +1,68 @@
+"""Opening the kiosk database: a damaged file is quarantined (kept) and a fresh one started."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from offline_cache.crypto import RecordCipher
+from offline_cache.database import open_database
+from offline_cache.journal import Journal
+
+
+def _damage(path, offset: int = 0) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        handle.write(b"this is not a sqlite database at all, sorry" * 20)
+
+
+def test_garbage_file_is_moved_aside_and_a_fresh_database_works(tmp_path, caplog):
+    path = tmp_path / "kiosk.db"
+    path.write_bytes(os.urandom(8192))
+    original = path.read_bytes()
+    with caplog.at_level(logging.ERROR, logger="offline_cache.database"):
+        db = open_database(path)
+    [kept] = list(tmp_path.glob("kiosk.db.corrupt-*"))
+    assert kept.read_bytes() == original  # moved, never deleted or altered
+    [incident] = db.incidents()
+    assert incident.kind == "quarantine" and kept.name in incident.detail
+    assert "moved aside" in caplog.text
+    payment = Journal(db, RecordCipher(b"\x07" * 32)).create_payment(900, [])
+    assert payment.ticket == 1
+    db.close()
+
+
+def test_damaged_pages_inside_a_real_database_are_quarantined(tmp_path):
+    path = tmp_path / "kiosk.db"
+    db = open_database(path)
+    journal = Journal(db, RecordCipher(b"\x07" * 32))
+    for _ in range(200):
+        journal.create_payment(100, [{"reference": "x" * 200}])
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    _damage(path, offset=4096 * 2)
+    fresh = open_database(path)
+    assert [i.kind for i in fresh.incidents()] == ["quarantine"]
+    assert fresh.conn.execute("SELECT count(*) FROM payments").fetchone()[0] == 0
+    assert len(list(tmp_path.glob("kiosk.db.corrupt-*"))) == 1
+    fresh.close()
+
+
+def test_incident_stays_visible_after_restart_until_acknowledged(tmp_path):
+    path = tmp_path / "kiosk.db"
+    path.write_bytes(b"\x00" * 4096)
+    open_database(path).close()
+    db = open_database(path)
+    [incident] = db.incidents()
+    db.acknowledge_incident(incident.id)
+    assert db.incidents() == []
+    assert len(db.incidents(include_acknowledged=True)) == 1
+    db.close()
+
+
+def test_healthy_database_is_not_quarantined(tmp_path):
+    open_database(tmp_path / "kiosk.db").close()
+    db = open_database(tmp_path / "kiosk.db")
+    assert db.incidents() == []
+    assert list(tmp_path.glob("*.corrupt-*")) == []
+    db.close()
