@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def N_(message: str) -> str:
+    """Mark a msgid for the catalogs (as kiosk.i18n.N_; drivers do not import kiosk)."""
+    return message
+
+
 class Outcome(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"  # the bank or the card said no
@@ -29,14 +34,14 @@ class CodeMeaning:
     log_text: str  # for technicians
 
 
-_DECLINED = "Your card was declined. No money was taken."
-_CANCELLED = "The payment was cancelled. No money was taken."
-_CARD = "The terminal could not read your card. No money was taken. Please try again."
-_TERMINAL = "The card terminal needs attention. No money was taken. Please ask for help."
-_HOST = "The bank could not be reached. No money was taken. Please try again later."
+_DECLINED = N_("Your card was declined. No money was taken.")
+_CANCELLED = N_("The payment was cancelled. No money was taken.")
+_CARD = N_("The terminal could not read your card. No money was taken. Please try again.")
+_TERMINAL = N_("The card terminal needs attention. No money was taken. Please ask for help.")
+_HOST = N_("The bank could not be reached. No money was taken. Please try again later.")
 
 _TABLE: dict[int, CodeMeaning] = {
-    0: CodeMeaning(Outcome.APPROVED, "Payment approved.", "approved"),
+    0: CodeMeaning(Outcome.APPROVED, N_("Payment approved."), "approved"),
     1: CodeMeaning(Outcome.DECLINED, _DECLINED, "declined"),
     2: CodeMeaning(Outcome.HOST_UNREACHABLE, _HOST, "host does not answer"),
     3: CodeMeaning(Outcome.HOST_UNREACHABLE, _HOST, "connection failed"),
@@ -74,18 +79,18 @@ _UNLISTED = CodeMeaning(Outcome.TERMINAL_ERROR, _TERMINAL, "unlisted response co
 
 # Intermediate 0900 messages: what the citizen is asked to do at the terminal right now.
 _PROGRESS: dict[int, str] = {
-    78: "Insert or tap your card",
-    79: "Confirm the amount on the terminal",
-    80: "Choose the number of instalments on the terminal",
-    81: "Enter your PIN on the terminal",
-    82: "Contacting your bank, please wait",
-    83: "Choose credit or debit on the terminal",
-    84: "Insert or tap your card",
-    85: "Choose the number of instalments on the terminal",
-    86: "Enter the number of instalments on the terminal",
-    87: "Confirm the instalments on the terminal",
+    78: N_("Insert or tap your card"),
+    79: N_("Confirm the amount on the terminal"),
+    80: N_("Choose the number of instalments on the terminal"),
+    81: N_("Enter your PIN on the terminal"),
+    82: N_("Contacting your bank, please wait"),
+    83: N_("Choose credit or debit on the terminal"),
+    84: N_("Insert or tap your card"),
+    85: N_("Choose the number of instalments on the terminal"),
+    86: N_("Enter the number of instalments on the terminal"),
+    87: N_("Confirm the instalments on the terminal"),
 }
-PROGRESS_FALLBACK = "Follow the instructions on the terminal"
+PROGRESS_FALLBACK = N_("Follow the instructions on the terminal")
 
 APPROVED_CODE = "00"
 NO_SALE_CODE = "11"

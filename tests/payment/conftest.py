@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from drivers.payment.simulator import SerialDevicePort, TerminalMemory, TerminalSimulator
 from drivers.payment.transbank import TransbankTerminal
+from offline_cache.crypto import RecordCipher, load_or_create_key
+from offline_cache.database import open_database
+from offline_cache.journal import Journal
 from tests.rig.serial_pty import SerialPair
 
 ACK_TIMEOUT_S = 0.5
@@ -39,3 +43,11 @@ def terminal_line(serial_pair: SerialPair) -> Iterator[TerminalLine]:
     yield TerminalLine(serial_pair, simulator, driver)
     driver.close()
     simulator.stop()
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    """The real payment journal on a fresh database file."""
+    database = open_database(tmp_path / "kiosk.db")
+    yield Journal(database, RecordCipher(load_or_create_key(tmp_path / "kiosk.key")))
+    database.close()

@@ -1,0 +1,1 @@
+"""Use cases: plain async Python, no Kivy; one module per use case."""
