@@ -128,7 +128,7 @@ class Link:
         while (event := self._next_event(deadline)) is not None:
             if isinstance(event, Control):
                 return event.byte
-            log.warning("unexpected frame while waiting for ACK; ignored")
+            log.info("frame while waiting for ACK (a stale retransmission); ignored")
         return None
 
     def _next_event(self, deadline: float) -> Event | None:
