@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 from tests.rig.net import free_port
 from tests.rig.pcsc import Pcscd
 from tests.rig.serial_pty import SerialPair, open_serial_pair
@@ -42,3 +43,23 @@ def pcscd() -> Iterator[Pcscd]:
     """A real pcscd with the vpcd virtual readers, for the whole session."""
     with Pcscd() as daemon:
         yield daemon
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """The reference API (demo seed) shared by the session; do not stop it in a test."""
+    with running_api_server(tmp_path_factory.mktemp("api")) as server:
+        yield server
+
+
+@pytest.fixture
+def api_kiosk(api_server: ApiServer) -> EnrolledKiosk:
+    """A newly enrolled kiosk on the shared server: base_url, token, client(**overrides)."""
+    return enrol_kiosk(api_server)
+
+
+@pytest.fixture
+def own_api_server(tmp_path: Path) -> Iterator[ApiServer]:
+    """A private reference API this test may stop, kill and start again (same port, DB)."""
+    with running_api_server(tmp_path / "api") as server:
+        yield server

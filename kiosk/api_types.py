@@ -1,0 +1,95 @@
+"""Typed shapes of the API's answers (JSON objects, as the contract in docs/openapi.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
+
+
+class Localized(TypedDict):
+    es: str
+    en: str
+
+
+class Health(TypedDict):
+    status: str
+    version: str
+
+
+class Enrolment(TypedDict):
+    kiosk_id: str
+    token: str
+
+
+class Debt(TypedDict):
+    reference: str
+    kind: str
+    description: Localized
+    amount_cents: int
+    due_date: str
+    status: str
+
+
+class DecodedBill(TypedDict):
+    reference: str
+    amount_cents: int
+    due_date: str
+
+
+class PaymentRecorded(TypedDict):
+    payment_id: str
+    status: str
+
+
+class Challenge(TypedDict):
+    nonce: str
+    expires_at: str
+
+
+class Identity(TypedDict):
+    national_number: str
+    surname: str
+    given_names: str
+
+
+class CitizenAuthentication(TypedDict):
+    citizen_session: str
+    expires_at: str
+    identity: Identity
+
+
+class CaseStatus(TypedDict):
+    case_number: str
+    procedure_id: str
+    title: Localized
+    status: str
+    status_label: Localized
+    submitted_at: str
+    updated_at: str
+
+
+class AssistanceRequest(TypedDict):
+    id: int
+    kiosk_id: str
+    reason: str
+    status: Literal["open", "acknowledged"]
+    created_at: str
+    acknowledged_by: str | None
+
+
+class HeartbeatAck(TypedDict):
+    status: str
+    server_time: str
+
+
+@dataclass(frozen=True)
+class CatalogFetch:
+    """A catalog answer: ``catalog`` is None when the server said 304 (keep your copy)."""
+
+    etag: str | None
+    catalog: dict[str, Any] | None
+
+    @property
+    def not_modified(self) -> bool:
+        """Tell whether the cached catalog is still current."""
+        return self.catalog is None

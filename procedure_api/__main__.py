@@ -1,0 +1,111 @@
+"""Command line: ``python -m procedure_api serve|enrolment-code|openapi``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from procedure_api.app import create_app
+from procedure_api.config import ServerConfig, utc_now
+from procedure_api.db import Database, iso
+from procedure_api.routers.kiosks import add_enrolment_code
+from procedure_api.seed import seed_demo, seed_synthetic_citizens
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that prints one line once its socket accepts connections."""
+
+    async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+        await super().startup(sockets)
+        if self.started:
+            scheme = "https" if self.config.ssl_certfile else "http"
+            print(f"procedure_api ready on {scheme}://{self.config.host}:{self.config.port}",
+                  flush=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    db = Database(args.db)
+    if args.seed == "demo":
+        seed_demo(db)
+    if args.synthetic_citizens:
+        seed_synthetic_citizens(db, args.synthetic_citizens)
+    for code in args.enrolment_code or ():
+        add_enrolment_code(db, code, now=iso(utc_now()))
+    config = ServerConfig(
+        db_path=args.db,
+        eid_ca_file=args.eid_ca,
+        staff_token=os.environ.get("PROCEDURE_API_STAFF_TOKEN") or None,
+        nonce_ttl_s=args.nonce_ttl,
+        idempotency_retention_days=args.idempotency_days,
+    )
+    app = create_app(config, db)
+    server = _AnnouncingServer(uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+        timeout_graceful_shutdown=3))
+    server.run()
+    db.close()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m procedure_api")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the reference server")
+    serve.add_argument("--db", type=Path, required=True, help="SQLite file (created if absent)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--eid-ca", type=Path, help="PEM file of trusted e-ID CA certificates")
+    serve.add_argument("--seed", choices=["demo", "none"], default="none",
+                       help="demo: load the demo municipality if the database is empty")
+    serve.add_argument("--synthetic-citizens", type=int, default=0, metavar="N",
+                       help="add N invented citizens with debts (benchmarks)")
+    serve.add_argument("--enrolment-code", action="append", metavar="CODE",
+                       help="make sure this one-time enrolment code exists (repeatable)")
+    serve.add_argument("--nonce-ttl", type=float, default=120.0, metavar="SECONDS")
+    serve.add_argument("--idempotency-days", type=int, default=90, metavar="DAYS",
+                       help="keep Idempotency-Keys this long (at least 30)")
+    serve.add_argument("--ssl-certfile")
+    serve.add_argument("--ssl-keyfile")
+    serve.add_argument("--log-level", default="warning")
+    code = sub.add_parser("enrolment-code", help="print a new one-time enrolment code")
+    code.add_argument("--db", type=Path, required=True)
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)")
+    openapi.add_argument("--output", type=Path)
+    return parser
+
+
+def openapi_document() -> dict[str, object]:
+    """Generate the OpenAPI document from a throwaway in-memory app."""
+    app = create_app(ServerConfig(db_path=Path(":memory:")))
+    return app.openapi()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "serve":
+        if args.idempotency_days < 30:
+            print("--idempotency-days must be at least 30", file=sys.stderr)
+            return 2
+        return _serve(args)
+    if args.command == "enrolment-code":
+        print(add_enrolment_code(Database(args.db), now=iso(utc_now())))
+        return 0
+    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

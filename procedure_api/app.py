@@ -1,0 +1,45 @@
+"""Build the FastAPI application: state, routers, error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from procedure_api import VERSION
+from procedure_api.config import ServerConfig
+from procedure_api.db import Database
+from procedure_api.errors import install_handlers
+from procedure_api.idempotency import purge_expired
+from procedure_api.routers import (
+    ERRORS,
+    assistance,
+    cases,
+    catalog,
+    debts,
+    eid,
+    kiosks,
+    payments,
+    public,
+    telemetry,
+)
+from procedure_api.state import ServerState
+
+
+def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
+    """Create the app over ``config.db_path`` (or an open database) with every router."""
+    app = FastAPI(
+        title="Central procedure API",
+        version=VERSION,
+        description="Contract between municipal self-service kiosks and the municipality.",
+        servers=[{"url": "/"}],
+    )
+    state = ServerState(config=config, db=db or Database(config.db_path))
+    purge_expired(state)
+    app.state.server = state
+    install_handlers(app)
+    app.include_router(public.router, responses=ERRORS)
+    for module in (kiosks, assistance):
+        app.include_router(module.router, responses=ERRORS)
+        app.include_router(module.staff, responses=ERRORS)
+    for module in (catalog, debts, payments, cases, eid, telemetry):
+        app.include_router(module.router, responses=ERRORS)
+    return app

@@ -1,0 +1,30 @@
+"""Server settings, fixed at start-up and shared by every router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """What one server process needs; tests inject ``clock`` to age nonces without sleeping."""
+
+    db_path: Path
+    eid_ca_file: Path | None = None
+    staff_token: str | None = None
+    nonce_ttl_s: float = 120.0
+    citizen_session_ttl_s: float = 900.0
+    # A submission may reach us days after the citizen authenticated (kiosk offline), so a
+    # citizen session stays valid for submissions much longer than for live look-ups.
+    submission_session_days: int = 60
+    # Longer than any kiosk can stay offline: a key forgotten too early lets a replay pay twice.
+    idempotency_retention_days: int = 90
+    clock: Callable[[], datetime] = field(default=utc_now)

@@ -1,0 +1,263 @@
+"""Request and response bodies: the contract as pydantic models (exported as OpenAPI 3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _storable(value: str) -> str:
+    value.encode("utf-8")  # lone surrogates cannot be stored: reject them as bad input
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Cents = Annotated[int, Field(ge=1, le=10**12)]
+KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,40}$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class EnrolmentRequest(_In):
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{4,64}$")]
+    kiosk_id: KioskId
+
+
+class Enrolment(BaseModel):
+    kiosk_id: str
+    token: str
+
+
+class Localized(BaseModel):
+    es: str
+    en: str
+
+
+class LocalizedList(BaseModel):
+    es: list[str]
+    en: list[str]
+
+
+class Fee(BaseModel):
+    kind: Literal["fixed", "lookup", "free"]
+    amount_cents: int | None = None
+
+
+class FieldOption(BaseModel):
+    value: str
+    label: Localized
+
+
+class FormField(BaseModel):
+    name: str
+    type: Literal["text", "textarea", "number", "date", "choice", "email", "phone"]
+    label: Localized
+    required: bool
+    max_length: int | None = None
+    prefill: str | None = None  # e-ID field that fills it: "national_number", "address" ...
+    options: list[FieldOption] | None = None
+
+
+class Category(BaseModel):
+    id: str
+    title: Localized
+    description: Localized
+    icon: str
+
+
+class Procedure(BaseModel):
+    id: str
+    category_id: str
+    title: Localized
+    description: Localized
+    what_you_get: Localized
+    requirements: LocalizedList
+    fee: Fee
+    identity_level: Literal["none", "id_number", "eid"]
+    estimated_time: Localized
+    office: Localized
+    form_schema: list[FormField]
+    keywords: LocalizedList
+
+
+class Catalog(BaseModel):
+    version: str
+    categories: list[Category]
+    procedures: list[Procedure]
+
+
+class Debt(BaseModel):
+    reference: str
+    kind: Literal["property_tax", "water", "fine", "advertising_tax", "licence"]
+    description: Localized
+    amount_cents: int
+    due_date: str
+    status: Literal["pending", "paid"]
+
+
+class DebtList(BaseModel):
+    debts: list[Debt]
+
+
+class BillDecodeRequest(_In):
+    barcode: Annotated[Text, Field(min_length=1, max_length=64)]
+
+
+class DecodedBill(BaseModel):
+    reference: str
+    amount_cents: int
+    due_date: str
+
+
+class PaymentBill(_In):
+    reference: Reference
+    amount_cents: Cents
+
+
+class PaymentRequest(_In):
+    ticket: Annotated[int, Field(ge=1, le=999_999)]
+    amount_cents: Cents
+    currency: Literal["CLP"]
+    bills: Annotated[list[PaymentBill], Field(min_length=1, max_length=50)]
+    authorization_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,12}$")]
+    operation_number: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$")]
+    card_type: Annotated[str, Field(pattern=r"^[A-Za-z]{1,20}$")]
+    card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    authorized_at: datetime
+
+
+class PaymentRecorded(BaseModel):
+    payment_id: str
+    status: Literal["recorded"]
+
+
+FormValue = Annotated[Text, Field(max_length=2000)] | int | bool | None
+
+
+class SubmissionRequest(_In):
+    procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+    form: Annotated[dict[Annotated[Text, Field(max_length=64)], FormValue], Field(max_length=50)]
+    citizen_session: Annotated[str, Field(max_length=128)] | None = None
+    submitted_at: datetime
+
+
+class SubmissionAccepted(BaseModel):
+    case_number: str
+
+
+class Challenge(BaseModel):
+    nonce: str
+    expires_at: str
+
+
+class AuthenticationRequest(_In):
+    nonce: Annotated[str, Field(max_length=128)]
+    certificate: Annotated[str, Field(max_length=16_000)]
+    signature: Annotated[str, Field(max_length=2_000)]
+    algorithm: Literal["RS256", "ES256", "ES384"]
+
+
+class Identity(BaseModel):
+    national_number: str
+    surname: str
+    given_names: str
+
+
+class CitizenAuthentication(BaseModel):
+    citizen_session: str
+    expires_at: str
+    identity: Identity
+
+
+class CaseStatus(BaseModel):
+    case_number: str
+    procedure_id: str
+    title: Localized
+    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status_label: Localized
+    submitted_at: str
+    updated_at: str
+
+
+class CaseList(BaseModel):
+    cases: list[CaseStatus]
+
+
+class AssistanceRequestIn(_In):
+    reason: Annotated[Text, Field(min_length=1, max_length=200)]
+
+
+class AssistanceRequest(BaseModel):
+    id: int
+    kiosk_id: str
+    reason: str
+    status: Literal["open", "acknowledged"]
+    created_at: str
+    acknowledged_by: str | None
+
+
+class AssistanceList(BaseModel):
+    requests: list[AssistanceRequest]
+
+
+class Acknowledgement(_In):
+    staff_name: Annotated[Text, Field(min_length=1, max_length=100)]
+
+
+class DeviceReport(_In):
+    state: Literal["online", "offline", "busy", "no_device", "hardware_error", "user_error"]
+    detail: Annotated[
+        dict[Annotated[Text, Field(max_length=32)], Annotated[Text, Field(max_length=64)]],
+        Field(max_length=10),
+    ] = {}
+
+
+class HeartbeatIn(_In):
+    devices: Annotated[
+        dict[Literal["eid", "printer", "payment"], DeviceReport], Field(max_length=3)
+    ]
+    queue_depth: Annotated[int, Field(ge=0, le=10**9)]
+    app_version: Annotated[Text, Field(min_length=1, max_length=32)]
+    last_sync: datetime | None = None
+
+
+class HeartbeatAck(BaseModel):
+    status: Literal["ok"]
+    server_time: str
+
+
+class SatisfactionIn(_In):
+    score: Annotated[int, Field(ge=1, le=5)]
+    journey: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
+
+
+class Recorded(BaseModel):
+    status: Literal["recorded"]
+
+
+class EnrolmentCode(BaseModel):
+    code: str
+
+
+class KioskRevoked(BaseModel):
+    kiosk_id: str
+    revoked_at: str
