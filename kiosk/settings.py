@@ -123,7 +123,9 @@ class OfflineSection(_Section):
     key_file: Path = Path("kiosk.key")
     retention_days: Annotated[int, Field(ge=1, le=365)] = 30
     sync_interval_s: Seconds = 5
+    base_backoff_s: Seconds = 1  # first retry delay; doubles per failure (jittered)
     max_backoff_s: Seconds = 300
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 50  # outbox items per sync round
 
 
 class LoggingSection(_Section):

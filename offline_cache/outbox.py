@@ -20,6 +20,7 @@ from typing import Any
 
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.errors import RecordTampered
 
 
 class OutboxState:
@@ -106,7 +107,7 @@ class Outbox:
             return enqueue(tx, self._cipher, "heartbeat", body, stream="heartbeat")
 
     def due(self, limit: int = 50) -> list[OutboxItem]:
-        """Return the next pending items in delivery order (streams behind a parked item wait)."""
+        """Return the next pending items in order; park any that fails authentication."""
         rows = self._database.conn.execute(
             "SELECT o.id, o.kind, o.stream, o.ref_id, o.idempotency_key, o.attempts, o.payload"
             " FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
@@ -115,10 +116,15 @@ class Outbox:
             " ORDER BY o.id LIMIT ?",
             (limit,),
         ).fetchall()
-        return [
-            OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], self._cipher.open("outbox", r[0], r[6]))
-            for r in rows
-        ]
+        items = []
+        for r in rows:
+            try:
+                body = self._cipher.open("outbox", r[0], r[6])
+            except RecordTampered as err:  # never send garbage; keep it for a technician
+                self.park(r[0], str(err))
+                continue
+            items.append(OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], body))
+        return items
 
     def record_failure(self, item_id: int, error: str) -> None:
         """Count a failed attempt (link down or server error); the item stays pending."""

@@ -86,11 +86,15 @@ class CatalogSearch:
         self._database = database
         self._vocab: list[str] = []
         self._docs: dict[str, str] = {}
-        self.reload()
+        self._loaded_for: object = None
 
-    def reload(self) -> None:
-        """Re-read the vocabulary after the index changed."""
+    def _reload_if_changed(self) -> None:
+        """Re-read the vocabulary when a new catalog was stored (cheap check per search)."""
         conn = self._database.conn
+        stamp = conn.execute("SELECT fetched_at FROM catalog WHERE id = 1").fetchone()
+        if stamp == self._loaded_for:
+            return
+        self._loaded_for = stamp
         self._vocab = sorted(r[0] for r in conn.execute("SELECT term FROM catalog_vocab"))
         self._docs = {
             r[0]: fold(f"{r[1]} {r[2]}")
@@ -117,6 +121,7 @@ class CatalogSearch:
 
     def search(self, query: str, lang: str = "es", limit: int = 10) -> list[SearchHit]:
         """Return procedures matching ``query``, best first (empty if nothing is close)."""
+        self._reload_if_changed()
         title_column = "title_en" if lang == "en" else "title_es"
         terms = self._terms(query)
         if terms:

@@ -161,16 +161,18 @@ class SyncWorker:
         next_purge = 0.0
         try:
             while not self._stop.is_set():
-                if time.monotonic() >= next_purge:
-                    purge_expired(db, self._retention_days)
-                    next_purge = time.monotonic() + PURGE_EVERY_S
-                ok = self._round(db)
-                if ok and Outbox(db, self._cipher).due(1):
-                    continue  # more to send: no wait
+                try:
+                    if time.monotonic() >= next_purge:
+                        purge_expired(db, self._retention_days)
+                        next_purge = time.monotonic() + PURGE_EVERY_S
+                    ok = self._round(db)
+                    if ok and Outbox(db, self._cipher).due(1):
+                        continue  # more to send: no wait
+                except Exception as err:  # the worker must outlive any one bad round
+                    log.exception("sync round failed")
+                    self._failed(db, f"internal error: {type(err).__name__}")
+                    ok = False
                 self._wait(self._delay() if not ok else self._interval_s)
-        except Exception:
-            log.exception("sync worker stopped by an unexpected error")
-            raise
         finally:
             db.close()
 

@@ -1,0 +1,53 @@
+"""Build the offline cache's parts from configuration (called by the composition root)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.settings import OfflineSection
+from offline_cache.catalog import CatalogCache
+from offline_cache.crypto import RecordCipher, load_or_create_key
+from offline_cache.database import OfflineDatabase, open_database
+from offline_cache.delivery import Uploader
+from offline_cache.journal import Journal
+from offline_cache.outbox import Outbox
+from offline_cache.search import CatalogSearch
+from offline_cache.submissions import Submissions
+from offline_cache.sync import SyncWorker
+
+
+@dataclass(frozen=True)
+class OfflineStore:
+    """Everything the services use from the offline cache, on one database connection."""
+
+    database: OfflineDatabase
+    cipher: RecordCipher
+    journal: Journal
+    submissions: Submissions
+    outbox: Outbox
+    catalog: CatalogCache
+    search: CatalogSearch
+
+    @classmethod
+    def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
+        """Open (or create) the store; a damaged database is quarantined, never fatal."""
+        cipher = RecordCipher(load_or_create_key(key_path))
+        database = open_database(database_path)
+        return cls(
+            database=database, cipher=cipher, journal=Journal(database, cipher),
+            submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
+            catalog=CatalogCache(database), search=CatalogSearch(database),
+        )
+
+    def sync_worker(self, uploader: Uploader, offline: OfflineSection) -> SyncWorker:
+        """Build the (not yet started) sync worker with the configured timings."""
+        return SyncWorker(
+            self.database, self.cipher, uploader, interval_s=offline.sync_interval_s,
+            max_backoff_s=offline.max_backoff_s, base_backoff_s=offline.base_backoff_s,
+            retention_days=offline.retention_days, batch_size=offline.batch_size,
+        )
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.database.close()
