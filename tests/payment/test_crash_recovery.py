@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -22,8 +23,12 @@ import pytest
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
 from offline_cache.crypto import RecordCipher, load_or_create_key
+from offline_cache.journal import PaymentState
 from offline_cache.outbox import Outbox
+from offline_cache.sync import SyncWorker
+from tests.payment.api_delivery import PaymentUploader
 from tests.payment.crash_payer import open_journal, start_and_pay
+from tests.rig.api_server import EnrolledKiosk
 from tests.rig.serial_pty import SerialPair
 
 RUNS = 60
@@ -61,7 +66,7 @@ class Killer:
 
 @pytest.mark.slow
 def test_sigkill_at_any_point_of_a_sale_never_loses_or_duplicates_a_payment(
-        serial_pair: SerialPair, tmp_path: Path) -> None:
+        serial_pair: SerialPair, tmp_path: Path, api_kiosk: EnrolledKiosk) -> None:
     killer = Killer()
     simulator = TerminalSimulator(SerialDevicePort(serial_pair.device_end), think_s=0.01,
                                   ack_timeout_s=0.2, on_event=killer.on_event).start()
@@ -98,15 +103,38 @@ def test_sigkill_at_any_point_of_a_sale_never_loses_or_duplicates_a_payment(
                   for ticket, state in rows if state == "authorized"}
     assert authorized == {int(s.ticket): s.authorization_code for s in approved}
     cipher = RecordCipher(load_or_create_key(tmp_path / "kiosk.key"))
-    uploads = [item.body["ticket"] for item in Outbox(database, cipher).due(1000)
-               if item.kind == "payment"]
-    assert sorted(uploads) == sorted(authorized), "one upload per approved payment"
+    queued = [item for item in Outbox(database, cipher).due(1000) if item.kind == "payment"]
+    assert sorted(item.body["ticket"] for item in queued) == sorted(authorized), \
+        "one upload per approved payment"
+
+    # the sync worker delivers the outbox to the reference API ...
+    client = api_kiosk.client()
+    worker = SyncWorker(database, cipher, PaymentUploader(client), interval_s=1,
+                        max_backoff_s=1, retention_days=30)
+    assert worker.drain(database)
+    assert Outbox(database, cipher).due(1000) == []
+    # ... and a resend of everything (a crash between upload and confirm) changes nothing
+    for item in queued:
+        client.record_payment(item.body, item.idempotency_key)
+    recorded = server_payments(api_kiosk)
+    assert sorted(recorded) == sorted((t, code) for t, code in authorized.items())
+    for ticket, _code in recorded:
+        assert journal.get(ticket).state is PaymentState.SYNCED
+    client.close()
     database.close()
     assert killed >= RUNS // 3, f"only {killed} runs were actually killed mid-payment"
     # the kills landed in different phases: before the terminal answered and after
     assert left_behind["authorizing"] > 0 and left_behind["authorized"] > 0, left_behind
     print(f"{RUNS} runs, {killed} killed, left behind {dict(left_behind)}; "
           f"{len(authorized)} authorized of {len(rows)} rows")
+
+
+def server_payments(kiosk: EnrolledKiosk) -> list[tuple[int, str]]:
+    """Read what the reference API recorded for this kiosk, straight from its database."""
+    with sqlite3.connect(kiosk.server.db_path) as conn:
+        rows = conn.execute("SELECT ticket, authorization_code FROM payments WHERE kiosk_id = ?",
+                            (kiosk.kiosk_id,)).fetchall()
+    return [(int(ticket), str(code)) for ticket, code in rows]
 
 
 def last_row_state(folder: Path) -> str:
