@@ -83,7 +83,7 @@ class PaymentTerminal(Protocol):
         """Check the terminal answers; raise TerminalUnavailable or DeviceTimeout if not."""
 
     def sale(self, amount_cents: int, ticket: int, on_progress: ProgressCallback) -> SaleResult:
-        """Charge ``amount_cents`` under ``ticket``; raise OutcomeUnknown if it cannot tell."""
+        """Charge under ``ticket``; OutcomeUnknown if it cannot tell, other errors: not sent."""
 
     def last_sale(self) -> SaleResult | None:
         """Return the terminal's memory of its last sale, None when it holds none."""

@@ -166,8 +166,10 @@ class TransbankTerminal:
         if self._link is not None:
             return self._link
         try:
+            # exclusive: a second process on the same terminal could interleave two sales
             self._serial = serial.Serial(self.port_name, self.baudrate, bytesize=8,
-                                         parity="N", stopbits=1, timeout=self.ack_timeout_s)
+                                         parity="N", stopbits=1, timeout=self.ack_timeout_s,
+                                         exclusive=True)
         except (serial.SerialException, OSError, ValueError) as err:
             raise TerminalUnavailable(f"cannot open {self.port_name}: {err}") from err
         self._link = Link(self._serial, self.ack_timeout_s, self.max_attempts)

@@ -57,7 +57,10 @@ async def pay(journal: Journal, terminal: PaymentTerminal, amount_cents: int,
     loop = asyncio.get_running_loop()
 
     def progress(message_key: str) -> None:  # called on the device thread
-        loop.call_soon_threadsafe(on_progress, message_key)
+        try:
+            loop.call_soon_threadsafe(on_progress, message_key)
+        except RuntimeError:  # the loop is gone (app closing): the sale itself must go on
+            log.info("progress message dropped: event loop closed")
 
     # shielded: if the citizen's session is cancelled mid-sale, the outcome is still recorded
     return await asyncio.shield(asyncio.to_thread(
