@@ -34,6 +34,8 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
         DemoPart("reference API", "procedure_api",
                  ("serve", "--host", "127.0.0.1", "--port", str(settings.demo.api_port),
                   "--db", str(data / "reference-api.db"), "--seed", "demo")),
+        DemoPart("payment terminal simulator", "drivers.payment.simulator",
+                 ("--pty", "--link", str(data / "payment-terminal"))),
     ]
 
 

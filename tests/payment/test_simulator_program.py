@@ -21,14 +21,16 @@ def run_module(*args: str) -> subprocess.Popen[str]:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_program_serves_its_own_pty_and_obeys_the_control_command() -> None:
+def test_program_serves_its_own_pty_and_obeys_the_control_command(tmp_path: Path) -> None:
     control_port = free_port()
+    link = tmp_path / "payment-terminal"
     process = run_module("drivers.payment.simulator", "--pty", "--think-s", "0",
-                         "--control-port", str(control_port))
+                         "--control-port", str(control_port), "--link", str(link))
     driver = None
     try:
         assert process.stdout is not None
         kiosk_port = process.stdout.readline().strip().removeprefix("kiosk-port: ")
+        assert link.resolve() == Path(kiosk_port).resolve()
         wait_for_port(control_port)
         control = subprocess.run(
             [sys.executable, "-m", "drivers.payment.simulator.control", "--control-port",
@@ -36,7 +38,7 @@ def test_program_serves_its_own_pty_and_obeys_the_control_command() -> None:
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True, text=True, check=True, timeout=30)
         assert json.loads(control.stdout) == {"queued": 1}
-        driver = TransbankTerminal(kiosk_port, ack_timeout_s=1, response_timeout_s=5)
+        driver = TransbankTerminal(str(link), ack_timeout_s=1, response_timeout_s=5)
         driver.poll()
         declined = driver.sale(10_000, 5, lambda _: None)
         approved = driver.sale(10_000, 6, lambda _: None)
@@ -48,3 +50,4 @@ def test_program_serves_its_own_pty_and_obeys_the_control_command() -> None:
         assert process.wait(timeout=10) == 0
         if process.stdout is not None:
             process.stdout.close()
+    assert not link.exists()  # removed on a clean stop

@@ -1,8 +1,9 @@
 """Run the terminal simulator: ``python -m drivers.payment.simulator --pty`` (or --port PATH).
 
 With ``--pty`` it creates its own pseudo-terminal and prints ``kiosk-port: /dev/pts/N``;
-point ``devices.payment.port`` at that path. ``--control-port`` opens the loopback control
-(see :mod:`drivers.payment.simulator.control`). Stops cleanly on SIGTERM / Ctrl-C.
+point ``devices.payment.port`` at that path, or at the symlink ``--link PATH`` makes.
+``--control-port`` opens the loopback control (see :mod:`drivers.payment.simulator.control`).
+Stops cleanly on SIGTERM / Ctrl-C.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from drivers.payment.simulator.control import ControlServer
 from drivers.payment.simulator.ports import DevicePort, PtyDevicePort, SerialDevicePort
@@ -24,6 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--port", help="device end of a serial line (e.g. a socat pty)")
     where.add_argument("--pty", action="store_true", help="create a pseudo-terminal")
+    parser.add_argument("--link", type=Path,
+                        help="with --pty: also make this symlink to the kiosk end (for configs)")
     parser.add_argument("--control-port", type=int, help="loopback control port")
     parser.add_argument("--think-s", type=float, default=0.5,
                         help="pause before each intermediate message and the answer")
@@ -36,6 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.pty:
         pty = PtyDevicePort(args.line_baudrate)
         port, path = pty, pty.kiosk_path
+        if args.link is not None:
+            args.link.parent.mkdir(parents=True, exist_ok=True)
+            args.link.unlink(missing_ok=True)
+            args.link.symlink_to(path)
     else:
         port, path = SerialDevicePort(args.port, args.line_baudrate), args.port
     memory = TerminalMemory()
@@ -50,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     if control is not None:
         control.shutdown()
     simulator.stop()
+    if args.pty and args.link is not None:
+        args.link.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
