@@ -62,6 +62,8 @@ class _State(Enum):
     IDLE = auto()
     DATA = auto()
     CHECK = auto()
+    SKIP = auto()  # rest of an overlong frame: its check byte must not pass for ACK/NAK
+    SKIP_CHECK = auto()
 
 
 class FrameParser:
@@ -97,7 +99,10 @@ class FrameParser:
             return self._idle(byte)
         if self._state is _State.DATA:
             return self._in_data(byte)
-        return self._check(byte)
+        if self._state is _State.CHECK:
+            return self._check(byte)
+        self._skip(byte)
+        return None
 
     def _idle(self, byte: int) -> Event | None:
         if byte == STX:
@@ -116,11 +121,20 @@ class FrameParser:
             self._data.clear()  # the sender restarted; the cut frame is lost
             return BadFrame("frame interrupted by a new STX")
         elif len(self._data) >= self._max_length:
-            self.reset()
+            self._data.clear()
+            self._state = _State.SKIP
             return BadFrame(f"frame longer than {self._max_length} bytes")
         else:
             self._data.append(byte)
         return None
+
+    def _skip(self, byte: int) -> None:
+        if self._state is _State.SKIP_CHECK:
+            self._state = _State.IDLE
+        elif byte == STX:
+            self._state = _State.DATA
+        elif byte == ETX:
+            self._state = _State.SKIP_CHECK
 
     def _check(self, byte: int) -> Event:
         data = bytes(self._data)

@@ -52,6 +52,13 @@ def test_overlong_frame_is_bad_and_parser_resynchronises() -> None:
     assert events == [BadFrame("frame longer than 10 bytes"), Frame(b"ok")]
 
 
+def test_check_byte_of_an_overlong_frame_is_not_taken_for_an_ack() -> None:
+    parser = FrameParser(max_length=4)
+    events = parser.feed(bytes([STX]) + b"abcdef" + bytes([ETX, ACK]))
+    assert events == [BadFrame("frame longer than 4 bytes")]
+    assert parser.feed(bytes([ACK])) == [Control(ACK)]
+
+
 def test_ack_nak_and_noise_between_frames() -> None:
     parser = FrameParser()
     assert parser.feed(bytes([ACK, 0x41, NAK])) == [Control(ACK), Control(NAK)]
