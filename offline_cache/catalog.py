@@ -51,9 +51,10 @@ class CatalogCache:
 
     def cached(self) -> CachedCatalog | None:
         """Return the stored catalog, if any."""
-        row = self._database.conn.execute(
-            "SELECT body, etag, version, fetched_at FROM catalog WHERE id = 1"
-        ).fetchone()
+        with self._database.reading() as conn:
+            row = conn.execute(
+                "SELECT body, etag, version, fetched_at FROM catalog WHERE id = 1"
+            ).fetchone()
         if row is None:
             return None
         return CachedCatalog(json.loads(row[0]), row[1], row[2], row[3], fresh=False)

@@ -92,6 +92,17 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def set_state(
+    tx: sqlite3.Connection, table: str, row_id: int, state: str, **columns: str | None
+) -> None:
+    """Write a journal row's new state (and extra columns) inside the caller's transaction."""
+    sets = "".join(f", {name} = ?" for name in columns)
+    tx.execute(
+        f"UPDATE {table} SET state = ?, updated_at = ?{sets} WHERE id = ?",
+        (state, utc_now(), *columns.values(), row_id),
+    )
+
+
 @dataclass(frozen=True)
 class Incident:
     """Something a technician must know about the offline store (e.g. a quarantined file)."""
@@ -104,7 +115,12 @@ class Incident:
 
 
 class OfflineDatabase:
-    """One durable connection to the kiosk's SQLite file (use one per thread)."""
+    """One durable connection to the kiosk's SQLite file.
+
+    Several threads may share it (asyncio.to_thread callers): writes go through
+    :meth:`transaction`, reads through :meth:`reading`, both under one lock. The sync worker
+    uses its own connection (:meth:`reopen`).
+    """
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -123,6 +139,12 @@ class OfflineDatabase:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Read without interleaving with another thread's transaction on this connection."""
+        with self._lock:
+            yield self.conn
 
     def reopen(self) -> OfflineDatabase:
         """Open another connection to the same file, for another thread."""

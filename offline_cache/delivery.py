@@ -9,12 +9,16 @@ help, so it is parked for a technician) and :class:`DeliveryFailed` (link down, 
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
 from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.errors import IllegalTransition
 from offline_cache.journal import Journal
 from offline_cache.outbox import OutboxItem
 from offline_cache.submissions import Submissions
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryRejected(Exception):
@@ -55,7 +59,11 @@ def confirm(
             " attempts = attempts + 1, last_error = NULL WHERE id = ?",
             (utc_now(), item.id),
         )
-        if item.kind == "payment" and item.ref_id is not None:
-            journal.synced_in(tx, item.ref_id)
-        elif item.kind == "submission" and item.ref_id is not None:
-            submissions.synced_in(tx, item.ref_id, str(response.get("case_number", "")))
+        try:
+            if item.kind == "payment" and item.ref_id is not None:
+                journal.synced_in(tx, item.ref_id)
+            elif item.kind == "submission" and item.ref_id is not None:
+                submissions.synced_in(tx, item.ref_id, str(response.get("case_number", "")))
+        except IllegalTransition as err:  # the server has it: never resend; flag the row
+            log.error("delivered %s item %d but its journal row is odd: %s", item.kind,
+                      item.id, err)

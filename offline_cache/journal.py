@@ -23,7 +23,7 @@ from typing import Any
 
 from offline_cache import outbox
 from offline_cache.crypto import RecordCipher
-from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.database import OfflineDatabase, set_state, utc_now
 from offline_cache.errors import UnknownRecord
 from offline_cache.machine import PaymentState, next_payment_state
 
@@ -136,35 +136,27 @@ class Journal:
     def synced_in(self, tx: sqlite3.Connection, row_id: int) -> None:
         """Mark row ``row_id`` synced inside the caller's transaction (used by the worker)."""
         state = PaymentState(self._row(tx, row_id)[4])
-        nxt = next_payment_state(row_id, state, "synced")
-        now = utc_now()
-        tx.execute(
-            "UPDATE payments SET state = ?, private = NULL, synced_at = ?, purged_at = ?,"
-            " updated_at = ? WHERE id = ?",
-            (nxt, now, now, now, row_id),
-        )
+        nxt, now = next_payment_state(row_id, state, "synced"), utc_now()
+        set_state(tx, "payments", row_id, nxt, private=None, synced_at=now, purged_at=now)
 
     def needing_recovery(self) -> list[Payment]:
         """List payments left authorizing or unknown (settle them before serving anyone)."""
-        rows = self._database.conn.execute(
-            f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?) ORDER BY id",
-            (PaymentState.AUTHORIZING, PaymentState.UNKNOWN),
-        ).fetchall()
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?) ORDER BY id",
+                (PaymentState.AUTHORIZING, PaymentState.UNKNOWN),
+            ).fetchall()
         return [self._payment(row) for row in rows]
 
     def get(self, ticket: int) -> Payment:
         """Return the newest payment with this ticket number."""
-        return self._load(self._database.conn, self._row_id(self._database.conn, ticket))
+        with self._database.reading() as conn:
+            return self._load(conn, self._row_id(conn, ticket))
 
     def _move(self, ticket: int, event: str, **columns: str) -> Payment:
         with self._database.transaction() as tx:
             row_id, state, _private = self._current(tx, ticket)
-            nxt = next_payment_state(ticket, state, event)
-            sets = "".join(f", {name} = ?" for name in columns)
-            tx.execute(
-                f"UPDATE payments SET state = ?, updated_at = ?{sets} WHERE id = ?",
-                (nxt, utc_now(), *columns.values(), row_id),
-            )
+            set_state(tx, "payments", row_id, next_payment_state(ticket, state, event), **columns)
             return self._load(tx, row_id)
 
     def _row_id(self, conn: sqlite3.Connection, ticket: int) -> int:

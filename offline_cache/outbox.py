@@ -108,14 +108,15 @@ class Outbox:
 
     def due(self, limit: int = 50) -> list[OutboxItem]:
         """Return the next pending items in order; park any that fails authentication."""
-        rows = self._database.conn.execute(
-            "SELECT o.id, o.kind, o.stream, o.ref_id, o.idempotency_key, o.attempts, o.payload"
-            " FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
-            "  SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.id < o.id"
-            "  AND p.state != 'delivered')"
-            " ORDER BY o.id LIMIT ?",
-            (limit,),
-        ).fetchall()
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                    "SELECT o.id, o.kind, o.stream, o.ref_id, o.idempotency_key, o.attempts,"
+                " o.payload FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
+                "  SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.id < o.id"
+                "  AND p.state != 'delivered')"
+                " ORDER BY o.id LIMIT ?",
+                (limit,),
+            ).fetchall()
         items = []
         for r in rows:
             try:
@@ -154,17 +155,17 @@ class Outbox:
 
     def depth(self) -> int:
         """Count items not yet delivered (pending or parked)."""
-        row = self._database.conn.execute(
-            "SELECT count(*) FROM outbox WHERE state != 'delivered'"
-        ).fetchone()
+        with self._database.reading() as conn:
+            row = conn.execute("SELECT count(*) FROM outbox WHERE state != 'delivered'").fetchone()
         return int(row[0])
 
     def view(self, *, include_delivered: bool = False, limit: int = 200) -> list[QueueEntry]:
         """List queue entries for the technician screen, oldest first, without bodies."""
         where = "" if include_delivered else "WHERE state != 'delivered'"
-        rows = self._database.conn.execute(
-            "SELECT id, kind, stream, state, attempts, last_error, created_at, delivered_at"
-            f" FROM outbox {where} ORDER BY id LIMIT ?",
-            (limit,),
-        ).fetchall()
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                "SELECT id, kind, stream, state, attempts, last_error, created_at, delivered_at"
+                f" FROM outbox {where} ORDER BY id LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [QueueEntry(*row) for row in rows]

@@ -121,6 +121,10 @@ class CatalogSearch:
 
     def search(self, query: str, lang: str = "es", limit: int = 10) -> list[SearchHit]:
         """Return procedures matching ``query``, best first (empty if nothing is close)."""
+        with self._database.reading():  # the helpers below use the connection under the lock
+            return self._search(query, lang, limit)
+
+    def _search(self, query: str, lang: str, limit: int) -> list[SearchHit]:
         self._reload_if_changed()
         title_column = "title_en" if lang == "en" else "title_es"
         terms = self._terms(query)

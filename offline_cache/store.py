@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.settings import OfflineSection
+from kiosk.settings import OfflineSection, Settings
 from offline_cache.catalog import CatalogCache
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
@@ -38,6 +38,14 @@ class OfflineStore:
             database=database, cipher=cipher, journal=Journal(database, cipher),
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
             catalog=CatalogCache(database), search=CatalogSearch(database),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OfflineStore:
+        """Open the store at the configured paths (relative ones live in the data directory)."""
+        return cls.open(
+            settings.data_path(settings.offline.database),
+            settings.data_path(settings.offline.key_file),
         )
 
     def sync_worker(self, uploader: Uploader, offline: OfflineSection) -> SyncWorker:

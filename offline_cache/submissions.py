@@ -15,7 +15,7 @@ from typing import Any
 
 from offline_cache import outbox
 from offline_cache.crypto import RecordCipher
-from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.database import OfflineDatabase, set_state, utc_now
 from offline_cache.errors import UnknownRecord
 from offline_cache.machine import SubmissionState, next_submission_state
 
@@ -103,27 +103,20 @@ class Submissions:
     def synced_in(self, tx: sqlite3.Connection, submission_id: int, case_number: str) -> None:
         """Mark a submission synced inside the caller's transaction (used by the worker)."""
         state = SubmissionState(self._row(tx, submission_id)[3])
-        nxt = next_submission_state(submission_id, state, "synced")
-        now = utc_now()
-        tx.execute(
-            "UPDATE submissions SET state = ?, case_number = ?, private = NULL, synced_at = ?,"
-            " purged_at = ?, updated_at = ? WHERE id = ?",
-            (nxt, case_number, now, now, now, submission_id),
-        )
+        nxt, now = next_submission_state(submission_id, state, "synced"), utc_now()
+        set_state(tx, "submissions", submission_id, nxt, case_number=case_number, private=None,
+                  synced_at=now, purged_at=now)
 
     def get(self, submission_id: int) -> Submission:
         """Return one submission."""
-        return self._load(self._database.conn, submission_id)
+        with self._database.reading() as conn:
+            return self._load(conn, submission_id)
 
     def _move(self, submission_id: int, event: str, **columns: str | None) -> Submission:
         with self._database.transaction() as tx:
             state = SubmissionState(self._row(tx, submission_id)[3])
             nxt = next_submission_state(submission_id, state, event)
-            sets = "".join(f", {name} = ?" for name in columns)
-            tx.execute(
-                f"UPDATE submissions SET state = ?, updated_at = ?{sets} WHERE id = ?",
-                (nxt, utc_now(), *columns.values(), submission_id),
-            )
+            set_state(tx, "submissions", submission_id, nxt, **columns)
             return self._load(tx, submission_id)
 
     def _row(self, conn: sqlite3.Connection, submission_id: int) -> tuple[Any, ...]:

@@ -89,7 +89,7 @@ def citizen_for_session(
             (hash_secret(token),),
         ).fetchone()
     if row is None or row["kiosk_id"] != kiosk_id:
-        raise ApiProblem(401, "citizen_session_invalid")
+        raise ApiProblem(403, "citizen_session_invalid")
     now = state.config.clock()
     if for_submission:
         limit = iso(now - timedelta(days=state.config.submission_session_days))
@@ -97,7 +97,7 @@ def citizen_for_session(
     else:
         valid = row["expires_at"] > iso(now)
     if not valid:
-        raise ApiProblem(401, "citizen_session_invalid")
+        raise ApiProblem(403, "citizen_session_invalid")
     return str(row["national_number"])
 
 

@@ -47,6 +47,26 @@ def _debt_rows(index: int, national_number: str, rng: random.Random) -> list[tup
     return rows
 
 
+DEMO_CASES = [  # (procedure, status, submitted) per citizen, in citizens.toml order
+    [("building_permit", "in_review", "2026-10-02"),
+     ("birth_certificate", "resolved", "2026-09-14")],
+    [("senior_card", "waiting_for_citizen", "2026-10-20")],
+    [("school_enrolment", "in_review", "2026-11-03")],
+    [("job_board", "received", "2026-11-18"), ("tree_pruning", "rejected", "2026-08-30")],
+]
+
+
+def _case_rows(citizens: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    rows, number = [], 0
+    for citizen, cases in zip(citizens, DEMO_CASES, strict=False):
+        for procedure_id, status, submitted in cases:
+            number += 1
+            rows.append((f"VE-2026-{number:06d}", procedure_id, citizen["national_number"],
+                         None, status, "{}", f"{submitted}T09:30:00+00:00",
+                         f"{submitted}T15:00:00+00:00", None))
+    return rows
+
+
 def _insert_debts(db: Database, rows: list[tuple[Any, ...]]) -> None:
     with db.transaction() as conn:
         conn.executemany("INSERT OR IGNORE INTO debts VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
@@ -67,8 +87,11 @@ def seed_demo(db: Database, citizens_file: Path = CITIZENS_FILE) -> bool:
         conn.execute("INSERT INTO meta VALUES ('seed', 'demo')")
     rng = random.Random(2026)
     rows: list[tuple[Any, ...]] = []
+    citizens = load_citizens(citizens_file)
     with db.transaction() as conn:
-        for index, citizen in enumerate(load_citizens(citizens_file), start=1):
+        conn.executemany("INSERT OR IGNORE INTO cases VALUES (?,?,?,?,?,?,?,?,?)",
+                         _case_rows(citizens))
+        for index, citizen in enumerate(citizens, start=1):
             conn.execute("INSERT OR IGNORE INTO citizens VALUES (?, ?, ?)",
                          (citizen["national_number"], citizen["surname"], citizen["given_names"]))
             rows += _debt_rows(index, citizen["national_number"], rng)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,13 @@ from offline_cache.database import OfflineDatabase, open_database
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.submissions import Submissions
+
+# a procedure of the reference API's demo seed that needs no e-ID session, with its form
+SUBMISSION_PROCEDURE = "tree_pruning"
+SUBMISSION_FORM: dict[str, Any] = {
+    "national_number": "85073003361", "address": "Calle Los Aromos 123",
+    "details": "Rama grande sobre el cable de la luz",
+}
 
 
 @pytest.fixture
@@ -44,3 +52,9 @@ def submissions(database: OfflineDatabase, cipher: RecordCipher) -> Submissions:
 def outbox(database: OfflineDatabase, cipher: RecordCipher) -> Outbox:
     """The outbox on the fresh database."""
     return Outbox(database, cipher)
+
+
+@pytest.fixture(scope="session")
+def valid_submission() -> dict[str, Any]:
+    """A procedure id and form the reference API's demo seed accepts."""
+    return {"procedure_id": SUBMISSION_PROCEDURE, "form": dict(SUBMISSION_FORM)}

@@ -182,3 +182,18 @@ def test_a_payment_cannot_be_read_with_another_key(database):
     Journal(database, RecordCipher(b"\x02" * 32)).create_payment(100, BILLS)
     with pytest.raises(RecordTampered):
         Journal(database, RecordCipher(b"\x01" * 32)).get(1)
+
+
+def test_threads_sharing_one_connection_get_distinct_tickets(journal):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def pay(i: int) -> int:
+        p = journal.create_payment(100 + i, BILLS)
+        journal.begin_authorizing(p.ticket)
+        assert journal.get(p.ticket).amount_cents == 100 + i
+        return p.ticket
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        tickets = list(pool.map(pay, range(60)))
+    assert sorted(tickets) == list(range(1, 61))
+    assert len(journal.needing_recovery()) == 60

@@ -135,3 +135,12 @@ def test_backoff_grows_and_never_exceeds_the_cap(failures):
     step = min(300, 2 ** (failures - 1))
     assert all(step / 2 <= d <= step for d in delays)
     assert max(delays) - min(delays) > 0  # jittered, not fixed
+
+
+def test_delivery_of_an_already_synced_payment_is_not_resent(database, cipher, journal, outbox):
+    ticket = _paid(journal)
+    journal.record_synced(ticket)  # e.g. a technician settled it by hand
+    uploader = ScriptedUploader()
+    worker = _worker(database, cipher, uploader)
+    assert worker.drain(database) and worker.drain(database)
+    assert len(uploader.sent) == 1 and outbox.depth() == 0

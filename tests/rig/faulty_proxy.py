@@ -7,8 +7,8 @@ between an API client and the server and switch faults on and off::
         client = ApiClient(f"http://127.0.0.1:{proxy.port}/v1", ...)
         proxy.set_fault(Fault.RESET)
 
-Faults apply to every connection opened after the switch; switching also cuts the open
-connections, so a keep-alive session cannot dodge the fault.
+A fault applies to every request sent after the switch, on new and kept-alive connections
+alike (the proxy decides per request, as it reads it).
 
 - ``NONE``: forward bytes both ways.
 - ``RESET``: accept, then reset (RST) at once: "connection reset by peer".
@@ -60,29 +60,26 @@ class FaultyProxy:
         self.port: int = self._listener.getsockname()[1]
         self._fault, self._delay_s = Fault.NONE, 0.0
         self._lock = threading.Lock()
-        self._open: set[socket.socket] = set()
         self.connections = 0
-        self.faults_injected = 0
+        self.faults_injected = 0  # requests that met a fault
+        self.answers_dropped = 0  # server answers the client never got
+        self.answers_delayed = 0  # server answers held back delay_s
         self._closed = False
         threading.Thread(target=self._accept_loop, name="faulty-proxy", daemon=True).start()
 
     def set_fault(self, fault: Fault, delay_s: float = 0.0) -> None:
-        """Apply ``fault`` to new connections and cut the open ones."""
+        """Apply ``fault`` to every request from now on (keep-alive connections included)."""
         with self._lock:
             self._fault, self._delay_s = fault, delay_s
-            victims, self._open = self._open, set()
-        for sock in victims:
-            _reset(sock)
 
     def clear(self) -> None:
         """Go back to plain forwarding."""
         self.set_fault(Fault.NONE)
 
     def close(self) -> None:
-        """Stop accepting and cut every connection."""
+        """Stop accepting new connections."""
         self._closed = True
         self._listener.close()
-        self.set_fault(Fault.NONE)
 
     def __enter__(self) -> FaultyProxy:
         return self
@@ -92,6 +89,19 @@ class FaultyProxy:
     ) -> None:
         self.close()
 
+    def _current(self) -> tuple[Fault, float]:
+        with self._lock:
+            if self._fault is not Fault.NONE:
+                self.faults_injected += 1
+            return self._fault, self._delay_s
+
+    def _count(self, fault: Fault) -> None:
+        with self._lock:
+            if fault is Fault.DROP_RESPONSE:
+                self.answers_dropped += 1
+            else:
+                self.answers_delayed += 1
+
     def _accept_loop(self) -> None:
         while not self._closed:
             try:
@@ -99,47 +109,47 @@ class FaultyProxy:
             except OSError:
                 return
             with self._lock:
-                fault, delay = self._fault, self._delay_s
                 self.connections += 1
-                if fault is not Fault.NONE:
-                    self.faults_injected += 1
-            threading.Thread(
-                target=self._serve, args=(client, fault, delay), daemon=True
-            ).start()
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
-    def _serve(self, client: socket.socket, fault: Fault, delay: float) -> None:
-        if fault is Fault.RESET:
-            _reset(client)
-            return
-        if fault is Fault.HTTP_500:
-            with contextlib.suppress(OSError):
-                client.recv(65536)
-                client.sendall(_500)
-            _reset(client)
-            return
+    def _serve(self, client: socket.socket) -> None:
         try:
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
         except OSError:
             _reset(client)  # the server is down: the client sees the link drop
             return
-        with self._lock:
-            self._open.update((client, upstream))
-        threading.Thread(target=self._pump, args=(client, upstream, Fault.NONE, 0.0),
+        upstream.settimeout(None)
+        answer_mode: list[tuple[Fault, float]] = [(Fault.NONE, 0.0)]  # set per request
+        threading.Thread(target=self._answers, args=(upstream, client, answer_mode),
                          daemon=True).start()
-        self._pump(upstream, client, fault, delay)
-
-    def _pump(self, source: socket.socket, sink: socket.socket, fault: Fault, delay: float) -> None:
         try:
-            while True:
-                data = source.recv(65536)
-                if not data:
+            while data := client.recv(65536):
+                fault, delay = self._current()
+                if fault is Fault.RESET:
                     break
-                if fault is Fault.DROP_RESPONSE:
-                    break  # the server answered; the client never hears it
-                if fault is Fault.DELAY:
-                    time.sleep(delay)
-                sink.sendall(data)
+                if fault is Fault.HTTP_500:
+                    client.sendall(_500)
+                    break
+                answer_mode[0] = (fault, delay)
+                upstream.sendall(data)
         except OSError:
             pass
-        _reset(sink)
-        _reset(source)
+        _reset(client)
+        _reset(upstream)
+
+    def _answers(self, upstream: socket.socket, client: socket.socket,
+                 answer_mode: list[tuple[Fault, float]]) -> None:
+        try:
+            while data := upstream.recv(65536):
+                fault, delay = answer_mode[0]
+                if fault is Fault.DROP_RESPONSE:
+                    self._count(fault)
+                    break  # the server answered; the client never hears it
+                if fault is Fault.DELAY:
+                    self._count(fault)
+                    time.sleep(delay)
+                client.sendall(data)
+        except OSError:
+            pass
+        _reset(client)
+        _reset(upstream)

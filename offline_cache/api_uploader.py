@@ -1,0 +1,74 @@
+"""Adapt ``kiosk.api.ApiClient`` to what the sync worker and the catalog cache need.
+
+The client already maps HTTP to its error tree (the one place that reads statuses); here
+that tree is reduced to delivery outcomes: ``ApiRejected`` (a 4xx with the API's error
+shape) → :class:`DeliveryRejected` (parked for a technician); ``ApiOffline`` → link down;
+``ApiServerError`` and ``ApiUnauthorized`` → :class:`DeliveryFailed` retried with backoff
+(a 401 means the kiosk must be re-enrolled: retrying is harmless and it resumes by itself
+once a technician has done so).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.api import ApiClient
+from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
+from offline_cache.catalog import CatalogUnreachable
+from offline_cache.delivery import DeliveryFailed, DeliveryRejected
+
+log = logging.getLogger(__name__)
+
+
+class ApiUploader:
+    """Deliver outbox items and fetch catalogs through the kiosk's API client."""
+
+    def __init__(self, client: ApiClient) -> None:
+        self._client = client
+        self._senders: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+            "payment": lambda body, key: dict(self._client.record_payment(body, key)),
+            "submission": lambda body, key: {"case_number": self._client.submit(body, key)},
+            "satisfaction": self._satisfaction,
+            "heartbeat": lambda body, _key: dict(self._client.heartbeat(body)),
+            "assistance_request": lambda body, _key: dict(
+                self._client.request_assistance(str(body["reason"]))),
+        }
+
+    def _satisfaction(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        self._client.satisfaction(int(body["score"]), str(body["journey"]), key)
+        return {}
+
+    def upload(self, kind: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """Send one item; raise DeliveryRejected (4xx) or DeliveryFailed (retry later)."""
+        try:
+            send = self._senders[kind]
+        except KeyError:
+            raise DeliveryRejected(f"no API call for outbox kind {kind!r}") from None
+        try:
+            return send(body, idempotency_key)
+        except ApiRejected as err:
+            raise DeliveryRejected(f"{err.status} {err.code}: {err.message}") from err
+        except ApiOffline as err:
+            raise DeliveryFailed(str(err), offline=True) from err
+        except ApiError as err:
+            raise DeliveryFailed(str(err), offline=False) from err
+
+    def probe(self) -> bool:
+        """Tell whether GET /v1/health answers."""
+        try:
+            self._client.health()
+        except ApiError:
+            return False
+        return True
+
+    def fetch_catalog(self, etag: str | None) -> tuple[dict[str, Any], str | None] | None:
+        """Fetch the catalog with If-None-Match; None means 304 (keep the cache)."""
+        try:
+            answer = self._client.catalog(etag)
+        except ApiError as err:
+            raise CatalogUnreachable(str(err)) from err
+        if answer.catalog is None:
+            return None
+        return answer.catalog, answer.etag

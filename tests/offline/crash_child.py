@@ -1,0 +1,192 @@
+"""Child side of the crash-consistency test: a kiosk that is killed and restarted.
+
+Runs as a *zygote*: ``python -m tests.offline.crash_child`` imports everything once, then
+for each JSON command on stdin forks a kiosk run and answers ``{"pid": ...}`` then
+``{"exit": ...}``. Forking from a warm process keeps 100+ kill/restart cycles cheap (a cold
+start costs ~0.4 s of imports); each run is still a separate process with its own SQLite
+connections and HTTP session, killed with SIGKILL.
+
+One run = what a kiosk does after a power cut: recover payments left ``authorizing`` or
+``unknown`` (asking the terminal for its last sale by ticket), drain the outbox, then serve
+new payments and a submission and drain again. The card terminal is simulated here,
+deterministically, with its own durable ledger (a JSON-lines file written with fsync, like
+the terminal's memory): the ledger's approved sales are the ground truth of money taken.
+``kill_at = "point:n"`` SIGKILLs the run at the n-th pass through a named point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from kiosk.api import ApiClient
+from offline_cache.api_uploader import ApiUploader
+from offline_cache.journal import PaymentState
+from offline_cache.store import OfflineStore
+from offline_cache.sync import SyncWorker
+
+POINTS = (
+    "after_create",  # payment created, not yet authorizing
+    "after_begin",  # journal says authorizing; the terminal was not called yet
+    "after_terminal",  # the terminal took the money; the journal does not know yet
+    "after_unknown",  # the terminal's answer was lost; recovery has not run yet
+    "after_record",  # outcome journaled (+ upload queued); no receipt yet
+    "after_submission",  # submission queued
+    "after_upload",  # the server recorded the item; the kiosk has not acknowledged it
+    "after_ack",  # acknowledged
+)
+
+
+class Crasher:
+    """SIGKILL this process at the n-th pass through one named point."""
+
+    def __init__(self, kill_at: str | None) -> None:
+        self.target = None
+        if kill_at:
+            name, count = kill_at.split(":")
+            self.target = (name, int(count))
+        self.passes: Counter[str] = Counter()
+
+    def point(self, name: str) -> None:
+        self.passes[name] += 1
+        if self.target == (name, self.passes[name]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+class TerminalLedger:
+    """The simulated terminal: a deterministic outcome per ticket, remembered durably."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @staticmethod
+    def outcome(ticket: int) -> tuple[str, bool]:
+        """Return (approved|declined, answer_lost) for a ticket."""
+        return ("declined" if ticket % 5 == 0 else "approved"), ticket % 7 == 3
+
+    def sale(self, ticket: int, amount_cents: int) -> dict[str, Any]:
+        result, _lost = self.outcome(ticket)
+        entry = {"ticket": ticket, "amount_cents": amount_cents, "result": result,
+                 "authorization_code": f"A{ticket:05d}", "operation_number": f"{ticket:06d}"}
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (json.dumps(entry) + "\n").encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return entry
+
+    def last_sale(self, ticket: int) -> dict[str, Any] | None:
+        if not self.path.exists():
+            return None
+        found = None
+        for line in self.path.read_text().splitlines():
+            entry = json.loads(line)
+            if entry["ticket"] == ticket:
+                found = entry
+        return found
+
+
+class CrashingUploader(ApiUploader):
+    """The real uploader, with a crash point after the server answered."""
+
+    def __init__(self, client: ApiClient, crasher: Crasher) -> None:
+        super().__init__(client)
+        self._crasher = crasher
+
+    def upload(self, kind: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        answer = super().upload(kind, body, idempotency_key)
+        self._crasher.point("after_upload")
+        return answer
+
+
+def _authorize(store: OfflineStore, ticket: int, sale: dict[str, Any]) -> None:
+    if sale["result"] == "approved":
+        store.journal.record_authorized(
+            ticket, authorization_code=sale["authorization_code"],
+            operation_number=sale["operation_number"], card_type="DB", card_last4="4321")
+    else:
+        store.journal.record_declined(ticket, code="05")
+
+
+def recover(store: OfflineStore, terminal: TerminalLedger) -> None:
+    """Settle payments left authorizing/unknown with the terminal's last sale by ticket."""
+    for payment in store.journal.needing_recovery():
+        sale = terminal.last_sale(payment.ticket)
+        if sale is None:  # the terminal never saw this ticket: no money was taken
+            store.journal.record_declined(payment.ticket, code="no_sale")
+        else:
+            _authorize(store, payment.ticket, sale)
+
+
+def _drain(store: OfflineStore, worker: SyncWorker, crasher: Crasher) -> None:
+    while store.outbox.due(1):
+        if not worker.drain(store.database):
+            raise SystemExit(3)  # link trouble: exit, the parent restarts us
+        crasher.point("after_ack")
+
+
+def run(command: dict[str, Any]) -> None:
+    """One kiosk life: recover, drain, serve, drain."""
+    folder = Path(command["dir"])
+    crasher = Crasher(command.get("kill_at"))
+    terminal = TerminalLedger(folder / "terminal.jsonl")
+    store = OfflineStore.open(folder / "kiosk.db", folder / "kiosk.key")
+    client = ApiClient(command["api"], token=command["token"], connect_timeout_s=2,
+                       read_timeout_s=5, retries=0)
+    worker = SyncWorker(store.database, store.cipher, CrashingUploader(client, crasher),
+                        interval_s=1, max_backoff_s=1, retention_days=30)
+    recover(store, terminal)  # start-up recovery, before serving anyone
+    _drain(store, worker, crasher)
+    for i in range(command["payments"]):
+        amount = 1000 * (i + 1)
+        payment = store.journal.create_payment(amount, [{"reference": f"R-{i}",
+                                                         "amount_cents": amount}])
+        crasher.point("after_create")
+        store.journal.begin_authorizing(payment.ticket)
+        crasher.point("after_begin")
+        sale = terminal.sale(payment.ticket, amount)
+        crasher.point("after_terminal")
+        if terminal.outcome(payment.ticket)[1]:
+            store.journal.record_unknown(payment.ticket)  # the answer was lost on the wire
+            crasher.point("after_unknown")
+            recover(store, terminal)
+        else:
+            _authorize(store, payment.ticket, sale)
+        crasher.point("after_record")
+        if store.journal.get(payment.ticket).state is PaymentState.AUTHORIZED:
+            store.journal.record_receipt_printed(payment.ticket)
+    submission = store.submissions.create(command["procedure_id"], command["form"], None)
+    store.submissions.queue(submission.id)
+    crasher.point("after_submission")
+    _drain(store, worker, crasher)
+    store.close()
+
+
+def main() -> None:
+    """Serve fork-and-run commands from stdin until it closes."""
+    for line in sys.stdin:
+        command = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                run(command)
+            except SystemExit as stop:
+                code = int(stop.code or 0)
+            except BaseException as err:  # report, do not fall back into the zygote loop
+                print(json.dumps({"error": repr(err)}), file=sys.stderr, flush=True)
+                code = 1
+            os._exit(code)
+        print(json.dumps({"pid": pid}), flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
