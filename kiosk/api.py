@@ -77,7 +77,8 @@ class ApiClient:
         """Build a client from the validated ``[api]`` settings."""
         return cls(
             api.url, token=token, language=language, connect_timeout_s=api.connect_timeout_s,
-            read_timeout_s=api.read_timeout_s, retries=api.retries, ca_bundle=api.ca_bundle,
+            read_timeout_s=api.read_timeout_s, retries=api.retries, backoff_s=api.backoff_s,
+            ca_bundle=api.ca_bundle,
             pinned_sha256=api.pinned_sha256)
 
     def close(self) -> None:

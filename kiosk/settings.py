@@ -73,6 +73,7 @@ class ApiSection(_Section):
     connect_timeout_s: Seconds = 3
     read_timeout_s: Seconds = 10
     retries: Annotated[int, Field(ge=0, le=10)] = 2
+    backoff_s: Annotated[float, Field(ge=0, le=60)] = 0.5
     ca_bundle: Path | None = None
     pinned_sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
     enrolment_file: Path = Path("enrolment.json")

@@ -30,6 +30,7 @@ class _AnnouncingServer(uvicorn.Server):
 
 
 def _serve(args: argparse.Namespace) -> int:
+    args.db.parent.mkdir(parents=True, exist_ok=True)
     db = Database(args.db)
     if args.seed == "demo":
         seed_demo(db)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 
 def _storable(value: str) -> str:
@@ -14,7 +13,15 @@ def _storable(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
-Cents = Annotated[int, Field(ge=1, le=10**12)]
+Cents = Annotated[int, Field(ge=1, le=10**12, strict=True)]  # strict: false is not 0
+# RFC 3339 with an offset, as JSON Schema "date-time" says (no bare numbers or dates).
+def _text_only(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("a date-time must be a string such as 2026-11-21T10:00:00+00:00")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,40}$")]
 
@@ -134,7 +141,7 @@ class PaymentBill(_In):
 
 
 class PaymentRequest(_In):
-    ticket: Annotated[int, Field(ge=1, le=999_999)]
+    ticket: Annotated[int, Field(ge=1, le=999_999, strict=True)]
     amount_cents: Cents
     currency: Literal["CLP"]
     bills: Annotated[list[PaymentBill], Field(min_length=1, max_length=50)]
@@ -142,7 +149,7 @@ class PaymentRequest(_In):
     operation_number: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$")]
     card_type: Annotated[str, Field(pattern=r"^[A-Za-z]{1,20}$")]
     card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
-    authorized_at: datetime
+    authorized_at: Timestamp
 
 
 class PaymentRecorded(BaseModel):
@@ -157,7 +164,7 @@ class SubmissionRequest(_In):
     procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
     form: Annotated[dict[Annotated[Text, Field(max_length=64)], FormValue], Field(max_length=50)]
     citizen_session: Annotated[str, Field(max_length=128)] | None = None
-    submitted_at: datetime
+    submitted_at: Timestamp
 
 
 class SubmissionAccepted(BaseModel):
@@ -235,9 +242,9 @@ class HeartbeatIn(_In):
     devices: Annotated[
         dict[Literal["eid", "printer", "payment"], DeviceReport], Field(max_length=3)
     ]
-    queue_depth: Annotated[int, Field(ge=0, le=10**9)]
+    queue_depth: Annotated[int, Field(ge=0, le=10**9, strict=True)]
     app_version: Annotated[Text, Field(min_length=1, max_length=32)]
-    last_sync: datetime | None = None
+    last_sync: Timestamp | None = None
 
 
 class HeartbeatAck(BaseModel):
@@ -246,7 +253,7 @@ class HeartbeatAck(BaseModel):
 
 
 class SatisfactionIn(_In):
-    score: Annotated[int, Field(ge=1, le=5)]
+    score: Annotated[int, Field(ge=1, le=5, strict=True)]
     journey: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
 
 

@@ -14,7 +14,12 @@ from procedure_api.auth import Kiosk, State, open_citizen_session
 from procedure_api.db import iso
 from procedure_api.eid_auth import EidRejected, load_trust_anchors, verify_authentication
 from procedure_api.errors import ApiProblem
-from procedure_api.schemas import AuthenticationRequest, Challenge, CitizenAuthentication
+from procedure_api.schemas import (
+    AuthenticationRequest,
+    Challenge,
+    CitizenAuthentication,
+    ErrorResponse,
+)
 from procedure_api.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -54,7 +59,8 @@ def _consume_nonce(state: ServerState, kiosk: str, nonce: bytes) -> None:
         raise ApiProblem(403, "eid_nonce_expired")
 
 
-@router.post("/v1/eid/authentications", response_model=CitizenAuthentication)
+@router.post("/v1/eid/authentications", response_model=CitizenAuthentication,
+             responses={503: {"model": ErrorResponse, "description": "No e-ID CA configured"}})
 def authenticate(body: AuthenticationRequest, state: State, kiosk: Kiosk) -> CitizenAuthentication:
     """Verify the card's signature and certificate; open a citizen session on success."""
     if state.config.eid_ca_file is None:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from procedure_api import VERSION
 from procedure_api.auth import State
 from procedure_api.errors import language
+from procedure_api.routers.cases import STATUS_LABELS
 from procedure_api.schemas import Health
 
 router = APIRouter()
@@ -38,18 +39,23 @@ def health() -> Health:
     return Health(status="ok", version=VERSION)
 
 
-def _page(lang: str, kind: str, status: int = 200, **values: str) -> HTMLResponse:
+def _page(lang: str, kind: str, http_status: int = 200, **values: str) -> HTMLResponse:
     title, text = TEXTS[kind][lang]
     safe = {k: html.escape(v) for k, v in values.items()}
     body = PAGE.format(lang=lang, title=title.format(**safe), text=text.format(**safe))
-    return HTMLResponse(body, status_code=status)
+    return HTMLResponse(body, status_code=http_status)
 
 
 @router.get(
     "/verify",
     response_class=HTMLResponse,
     tags=["public"],
-    responses={404: {"content": {"text/html": {}}, "description": "Unknown reference"}},
+    responses={
+        404: {"content": {"text/html": {"schema": {"type": "string"}}},
+              "description": "Unknown reference (a page saying so)"},
+        422: {"content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/ErrorResponse"}}}, "description": "Invalid input"},
+    },
 )
 def verify(
     request: Request,
@@ -69,6 +75,7 @@ def verify(
         amount = f"{payment['amount_cents'] / 100:,.2f}"
         return _page(lang, "payment", amount=amount, when=payment["recorded_at"][:16])
     if case is not None:
-        return _page(lang, "case", ref=case["case_number"], status=case["status"],
+        label = STATUS_LABELS[case["status"]][lang]
+        return _page(lang, "case", ref=case["case_number"], status=label,
                      when=case["updated_at"][:16])
-    return _page(lang, "unknown", status=404)
+    return _page(lang, "unknown", http_status=404)

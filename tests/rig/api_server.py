@@ -36,6 +36,7 @@ class ApiServer:
     eid_ca: Path | None = None
     nonce_ttl_s: float = 120.0
     extra_args: list[str] = field(default_factory=list)
+    tls: tuple[Path, Path] | None = None  # (certificate PEM, key PEM): serve HTTPS
     port: int = field(default_factory=free_port)
     staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     process: subprocess.Popen[bytes] | None = None
@@ -50,7 +51,8 @@ class ApiServer:
 
     @property
     def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -66,6 +68,8 @@ class ApiServer:
                 "--nonce-ttl", str(self.nonce_ttl_s), "--log-level", "warning"]
         if self.eid_ca is not None:
             args += ["--eid-ca", str(self.eid_ca)]
+        if self.tls is not None:
+            args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
                "PROCEDURE_API_STAFF_TOKEN": self.staff_token}
         with self.log_path.open("ab") as log:
@@ -80,12 +84,16 @@ class ApiServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"procedure_api exited:\n{self.log_path.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.base_url}/health", timeout=1).ok:
+                if requests.get(f"{self.base_url}/health", timeout=1, verify=self._verify).ok:
                     return
             except requests.RequestException:
                 time.sleep(0.05)
         self.kill()
         raise TimeoutError(f"procedure_api not ready after {timeout}s")
+
+    @property
+    def _verify(self) -> str | bool:
+        return str(self.tls[0]) if self.tls else True
 
     def stop(self) -> None:
         """Shut the server down gracefully (SIGTERM), like a maintenance restart."""
@@ -111,7 +119,8 @@ class ApiServer:
     def staff(self, method: str, path: str, json: dict[str, Any] | None = None) -> Any:
         """Call a staff endpoint (``path`` after /v1) and return its JSON; raise on error."""
         response = requests.request(method, self.base_url + path, json=json, timeout=10,
-                                    headers={"Authorization": f"Bearer {self.staff_token}"})
+                                    headers={"Authorization": f"Bearer {self.staff_token}"},
+                                    verify=self._verify)
         response.raise_for_status()
         return response.json()
 
@@ -123,7 +132,7 @@ class ApiServer:
         """Enrol a kiosk with a fresh code and return its token."""
         kiosk_id = kiosk_id or f"kiosk-{secrets.token_hex(4)}"
         response = requests.post(f"{self.base_url}/enrolments", timeout=10, json={
-            "code": self.new_enrolment_code(), "kiosk_id": kiosk_id})
+            "code": self.new_enrolment_code(), "kiosk_id": kiosk_id}, verify=self._verify)
         response.raise_for_status()
         return str(response.json()["token"])
 
