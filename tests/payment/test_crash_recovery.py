@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
+from offline_cache.api_uploader import ApiUploader
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.journal import PaymentState
 from offline_cache.outbox import Outbox
 from offline_cache.sync import SyncWorker
-from tests.payment.api_delivery import PaymentUploader
 from tests.payment.crash_payer import open_journal, start_and_pay
 from tests.rig.api_server import EnrolledKiosk
 from tests.rig.serial_pty import SerialPair
@@ -109,7 +109,7 @@ def test_sigkill_at_any_point_of_a_sale_never_loses_or_duplicates_a_payment(
 
     # the sync worker delivers the outbox to the reference API ...
     client = api_kiosk.client()
-    worker = SyncWorker(database, cipher, PaymentUploader(client), interval_s=1,
+    worker = SyncWorker(database, cipher, ApiUploader(client), interval_s=1,
                         max_backoff_s=1, retention_days=30)
     assert worker.drain(database)
     assert Outbox(database, cipher).due(1000) == []
