@@ -149,3 +149,22 @@ def test_recovery_with_the_terminal_offline_leaves_the_row_open(
     with pytest.raises(DeviceTimeout):
         asyncio.run(recover_all(journal, terminal_line.driver))
     assert [p.ticket for p in journal.needing_recovery()] == [orphan.ticket]
+
+
+def test_session_cancelled_mid_sale_still_records_the_terminals_answer(
+        terminal_line: TerminalLine, journal: Journal) -> None:
+    terminal_line.memory.queue(Script(Fault.SLOW, delay_s=0.2))
+
+    async def citizen_walks_away() -> None:
+        session = asyncio.create_task(
+            pay(journal, terminal_line.driver, 1_500_000, BILLS, lambda _: None))
+        await asyncio.sleep(0.1)  # the terminal is asking for the card
+        session.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await session
+
+    asyncio.run(citizen_walks_away())  # returns once the device thread has finished
+    sale = terminal_line.memory.approved[0]
+    row = journal.get(int(sale.ticket))
+    assert row.state is PaymentState.AUTHORIZED
+    assert row.authorization_code == sale.authorization_code
