@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import requests
@@ -95,8 +96,23 @@ def check_printer(section: PrinterSection) -> Diagnosis:
 
 
 def check_payment(section: PaymentSection) -> Diagnosis:
-    """The payment terminal's serial port must exist and open."""
-    return _check_path("payment terminal", section.port, section.required)
+    """The payment terminal's port must exist and the terminal must answer a poll."""
+    found = _check_path("payment terminal", section.port, section.required)
+    if not found.ok:
+        return found
+    from drivers.payment.registry import open_terminal
+
+    terminal = open_terminal(section.type, port=section.port, baudrate=section.baudrate,
+                             ack_timeout_s=section.ack_timeout_s,
+                             response_timeout_s=section.response_timeout_s,
+                             max_attempts=section.max_attempts)
+    if terminal is None:
+        return found
+    try:
+        diagnosis = terminal.diagnose()
+    finally:
+        terminal.close()
+    return replace(diagnosis, required=section.required)
 
 
 def _check_path(part: str, device: str, required: bool) -> Diagnosis:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from drivers.payment.simulator import SerialDevicePort, TerminalSimulator
 from kiosk import __version__
 from tests.rig.config import PROJECT_ROOT, write_config
 
@@ -86,7 +87,9 @@ def test_doctor_passes_when_every_part_is_there(tmp_path, pcscd, serial_pair):
             "devices": {"printer": {"port": prn.server_address[1]},
                         "payment": {"port": serial_pair.kiosk_end}},
         })
+        terminal = TerminalSimulator(SerialDevicePort(serial_pair.device_end)).start()
         result = kiosk("doctor", "--config", str(path))
+        terminal.stop()
         for server in (api, prn):
             server.shutdown()
     assert result.returncode == 0, result.stdout
