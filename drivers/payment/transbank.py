@@ -67,8 +67,7 @@ class TransbankTerminal:
     def sale(self, amount_cents: int, ticket: int, on_progress: ProgressCallback) -> SaleResult:
         """Charge the citizen; raise OutcomeUnknown when the result cannot be known."""
         command = msg.sale_command(amount_cents, ticket)
-        result = self._run(lambda link: self._money(link, command, msg.SALE_ANSWER,
-                                                    on_progress, msg.parse_sale),
+        result = self._run(lambda link: self._money(link, command, on_progress, msg.parse_sale),
                            in_transaction=True)
         if result is None or result.ticket != ticket:
             raise OutcomeUnknown(f"sale answer is for another ticket than {ticket}")
@@ -85,8 +84,7 @@ class TransbankTerminal:
     def refund(self, operation_number: str) -> RefundResult:
         """Refund an approved operation; raise OutcomeUnknown when it cannot tell."""
         command = msg.refund_command(operation_number)
-        return self._run(lambda link: self._money(link, command, msg.REFUND_ANSWER,
-                                                  None, msg.parse_refund),
+        return self._run(lambda link: self._money(link, command, None, msg.parse_refund),
                          in_transaction=True)
 
     def close_day(self) -> CloseResult:
@@ -122,8 +120,7 @@ class TransbankTerminal:
 
     # -- internals (device thread only) ----------------------------------------------------
 
-    def _money(self, link: Link, command: bytes, answer: str,
-               on_progress: ProgressCallback | None,
+    def _money(self, link: Link, command: bytes, on_progress: ProgressCallback | None,
                parse: Callable[[bytes], T]) -> T:
         before = link.bytes_written
         try:
