@@ -3,8 +3,9 @@
 It speaks the same frames as a real terminal (``STX data ETX LRC``, ACK/NAK, retransmit a
 NAKed answer up to three times), so the kiosk's driver and Transbank's own SDK can both be
 tested against it. ``on_event`` is called at each step of a sale ("sale_received",
-"intermediate_sent", "sale_settled", "answer_sent", "answer_acked") so a test can act at a
-precise point, e.g. kill the paying process.
+"intermediate_sent", "sale_settled", "answer_sent", "answer_acked") and when the last sale
+is asked ("last_sale_asked") so a test can act at a precise point, e.g. kill the paying
+process.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ class TerminalSimulator:
         self._send(self._sale_answer("0210", sale), bad_copies=bad)
 
     def _last_sale(self, fields: list[str]) -> str:
+        self._on_event("last_sale_asked")
         sale = self.memory.last_sale
         if sale is None:
             return "0260|11|" + "|" * 17
