@@ -8,9 +8,10 @@ ARTIFACTS ?= artifacts
 
 # Debian packages: PC/SC daemon + virtual reader driver, OpenSC (independent check of the
 # virtual e-ID), X virtual framebuffer + Mesa GL for Kivy, socat for serial pseudo-terminals,
-# fonts for the UI and receipts, Tesseract OCR so tests read screenshots as a person would.
+# fonts for the UI and receipts, Tesseract OCR so tests read screenshots as a person would,
+# libusb for USB receipt printers.
 APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite1 opensc xvfb xauth socat libmtdev1 \
-	libgl1-mesa-dri libegl1 fonts-dejavu-core tesseract-ocr tesseract-ocr-spa
+	libgl1-mesa-dri libegl1 fonts-dejavu-core tesseract-ocr tesseract-ocr-spa libusb-1.0-0
 
 .PHONY: demo test lint bench bundle system venv clean
 

@@ -8,7 +8,7 @@ import time
 os.environ["KIVY_NO_ARGS"] = "1"
 os.environ["KIVY_NO_CONFIG"] = "1"
 
-from kivy.config import Config  # noqa: E402 - Kivy reads the environment at import
+from kivy.config import Config
 
 Config.set("graphics", "width", "540")
 Config.set("graphics", "height", "960")

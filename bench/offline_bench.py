@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.offline_bench")
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--procedures", type=int, default=5000)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])  # the bench runner calls main() with no arguments
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         rates = bench_queues(folder, args.items)
@@ -191,7 +192,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  ratio outbox/persist-queue: enqueue {ours[0] / theirs[0]:.2f}x,"
               f" drain {ours[1] / theirs[1]:.2f}x")
         latency = bench_search(folder, args.procedures)
-        print(f"search over {args.procedures} procedures, 40 queries x 5")
+        from tests.offline.test_search import QUERIES
+
+        print(f"search over {args.procedures} procedures, {len(QUERIES)} queries x 5")
         for name, (p50, p95) in latency.items():
             print(f"  {name:<28} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
         fts, like = latency["fts5+rapidfuzz"], latency["LIKE scan"]
@@ -199,4 +202,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -2,7 +2,8 @@
 
 Two sessions share the settings: one retries (GET, and POST carrying an Idempotency-Key,
 which the server deduplicates), one never retries (a POST without a key could be applied
-twice). Retries use urllib3's ``Retry`` (exponential backoff, Retry-After honoured).
+twice). Retries use urllib3's ``Retry`` (exponential backoff capped at 10 s; a server's
+Retry-After is ignored so that no answer can make the kiosk wait longer than that).
 Pinning checks the SHA-256 of the server's DER certificate right after the TLS handshake,
 before a single request byte (or the kiosk token) is sent.
 """
@@ -68,7 +69,8 @@ def build_session(
         allowed_methods=frozenset({"GET", "POST"}),
         status_forcelist=RETRY_STATUSES if retries else (),
         raise_on_status=False,
-        respect_retry_after_header=True,
+        # A Retry-After of an hour would freeze the kiosk: our own bounded backoff instead.
+        respect_retry_after_header=False,
     )
     session = requests.Session()
     session.verify = str(ca_bundle) if ca_bundle else True

@@ -71,12 +71,17 @@ def run(config_path: Path | None, screenshot: Path | None, exit_after: float | N
 def demo(config_path: Path | None, screenshot: Path | None, exit_after: float | None,
          simulators: bool) -> None:
     """Run the kiosk on simulated hardware and a local reference API."""
-    from kiosk.app import run_kiosk
-    from kiosk.demo import DemoStack
+    from kiosk.app import prepare, run_kiosk
+    from kiosk.demo import DemoError, DemoStack
 
     settings = _load(config_path, DEMO_CONFIG)
-    with DemoStack(settings, enabled=simulators and settings.demo.start_simulators) as stack:
-        code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after)
+    prepare(settings)
+    try:
+        with DemoStack(settings, enabled=simulators and settings.demo.start_simulators) as stack:
+            code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after)
+    except DemoError as err:
+        click.echo(f"The demo could not start: {err}", err=True)
+        sys.exit(1)
     sys.exit(code)
 
 
@@ -92,6 +97,44 @@ def doctor(config_path: Path | None) -> None:
     for result in results:
         click.echo(result.line())
     sys.exit(exit_code(results))
+
+
+@cli.command()
+@config_option
+@click.argument("code")
+def enrol(config_path: Path | None, code: str) -> None:
+    """Enrol this kiosk with the central API using a technician's one-time CODE."""
+    from kiosk.api import ApiClient, ApiError
+    from kiosk.enrolment import enrol as enrol_kiosk
+
+    settings = _load(config_path, SITE_CONFIG)
+    client = ApiClient.from_settings(settings.api, token=None)
+    try:
+        enrolled = enrol_kiosk(client, code, settings.kiosk.id,
+                               settings.data_path(settings.api.enrolment_file))
+    except ApiError as err:
+        click.echo(f"Enrolment failed: {err}", err=True)
+        sys.exit(1)
+    finally:
+        client.close()
+    click.echo(f"Enrolled as {enrolled['kiosk_id']}.")
+
+
+@cli.command("test-print")
+@config_option
+def test_print(config_path: Path | None) -> None:
+    """Print the technician's test receipt on the configured printer."""
+    from drivers.base import DriverError
+    from drivers.printer.diagnose import test_print as print_test_receipt
+    from drivers.printer.profile import ProfileError
+
+    settings = _load(config_path, SITE_CONFIG)
+    try:
+        job = print_test_receipt(settings.devices.printer)
+    except (DriverError, ProfileError) as err:
+        click.echo(f"Test print failed: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"Test receipt printed (job {job}).")
 
 
 def main() -> None:

@@ -1,27 +1,26 @@
 """``kiosk doctor``: one line per configured part — ok, or what is wrong and what to do.
 
-Each device class contributes its own checks; until a driver ships a richer ``diagnose()``
-these check that the path to the device exists (port open, service reachable).
+Each device package contributes its own ``diagnose()``; this module only decides which
+parts the configuration asks for and runs their checks in order.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import requests
-
 from drivers.base import Diagnosis
-from kiosk.settings import EidSection, PaymentSection, PrinterSection, Settings
+from kiosk.api import ApiClient, ApiError, ApiOffline
+from kiosk.enrolment import EnrolmentFileError, load_enrolment
+from kiosk.settings import EidSection, PaymentSection, Settings
 
 log = logging.getLogger(__name__)
 
 
-def check_data_dir(settings: Settings) -> Diagnosis:
+def check_data_dir(settings: Settings) -> list[Diagnosis]:
     """The data directory must exist and be writable (journal, outbox, keys)."""
     path = settings.kiosk.data_dir
     try:
@@ -30,33 +29,50 @@ def check_data_dir(settings: Settings) -> Diagnosis:
         probe.write_text("ok")
         probe.unlink()
     except OSError as err:
-        return Diagnosis("data directory", False, f"{path} is not writable ({err.strerror})",
-                         "check the disk and the folder's permissions")
-    return Diagnosis("data directory", True, f"{path} is writable")
+        return [Diagnosis("data directory", False, f"{path} is not writable ({err.strerror})",
+                          "check the disk and the folder's permissions")]
+    return [Diagnosis("data directory", True, f"{path} is writable")]
 
 
-def check_api(settings: Settings) -> Diagnosis:
-    """The central API must answer its health check."""
-    url = settings.api.url.rstrip("/") + "/health"
-    timeouts = (settings.api.connect_timeout_s, settings.api.read_timeout_s)
+def check_offline_store(settings: Settings) -> list[Diagnosis]:
+    """The journal database and its key file must be usable."""
+    from offline_cache.diagnose import diagnose
+
+    return diagnose(settings.data_path(settings.offline.database),
+                    settings.data_path(settings.offline.key_file))
+
+
+def check_api(settings: Settings) -> list[Diagnosis]:
+    """The central API must answer, and this kiosk must be enrolled with it."""
+    required = settings.api.required
+    client = ApiClient.from_settings(settings.api, token=None)
     try:
-        response = requests.get(url, timeout=timeouts, verify=_verify(settings))
-    except requests.RequestException as err:
-        return Diagnosis("central API", False, f"{url} unreachable ({type(err).__name__})",
-                         "check the network cable/Wi-Fi and the API address in the config",
-                         settings.api.required)
-    if response.status_code != 200:
-        return Diagnosis("central API", False, f"{url} answered HTTP {response.status_code}",
-                         "the API is up but unhealthy: call the municipality's IT desk",
-                         settings.api.required)
-    return Diagnosis("central API", True, f"{url} answers", required=settings.api.required)
+        client.health()
+    except ApiOffline as err:
+        return [Diagnosis("central API", False, f"{settings.api.url} unreachable ({err})",
+                          "check the network cable/Wi-Fi and the API address in the config",
+                          required)]
+    except ApiError as err:
+        return [Diagnosis("central API", False, f"{settings.api.url} unhealthy ({err})",
+                          "the API is up but failing: call the municipality's IT desk",
+                          required)]
+    finally:
+        client.close()
+    lines = [Diagnosis("central API", True, f"{settings.api.url} answers", required=required)]
+    path = settings.data_path(settings.api.enrolment_file)
+    try:
+        enrolled = load_enrolment(path)
+    except EnrolmentFileError as err:
+        return [*lines, Diagnosis("enrolment", False, str(err),
+                                  "enrol again: kiosk enrol CODE", required)]
+    if enrolled is None:
+        return [*lines, Diagnosis("enrolment", False, "this kiosk is not enrolled",
+                                  "ask for a one-time code and run: kiosk enrol CODE", required)]
+    return [*lines, Diagnosis("enrolment", True, f"enrolled as {enrolled['kiosk_id']}",
+                              required=required)]
 
 
-def _verify(settings: Settings) -> bool | str:
-    return str(settings.api.ca_bundle) if settings.api.ca_bundle else True
-
-
-def check_eid(section: EidSection) -> Diagnosis:
+def check_eid(section: EidSection) -> list[Diagnosis]:
     """pcscd must be reachable and a reader present."""
     from smartcard.Exceptions import SmartcardException
     from smartcard.pcsc.PCSCExceptions import BaseSCardException
@@ -66,77 +82,62 @@ def check_eid(section: EidSection) -> Diagnosis:
         names = [str(reader) for reader in readers()]
     except (BaseSCardException, SmartcardException) as err:
         log.warning("pcscd unreachable: %s", err)
-        return Diagnosis("e-ID reader", False, "the smart-card service (pcscd) is not running",
-                         "start it: systemctl start pcscd", section.required)
+        return [Diagnosis("e-ID reader", False, "the smart-card service (pcscd) is not running",
+                          "start it: systemctl start pcscd", section.required)]
     matching = [name for name in names if section.reader in name]
     if not matching:
-        return Diagnosis("e-ID reader", False, "no card reader found",
-                         "plug in the card reader (USB) or fix devices.eid.reader",
-                         section.required)
-    return Diagnosis("e-ID reader", True, f"reader '{matching[0]}'", required=section.required)
+        return [Diagnosis("e-ID reader", False, "no card reader found",
+                          "plug in the card reader (USB) or fix devices.eid.reader",
+                          section.required)]
+    return [Diagnosis("e-ID reader", True, f"reader '{matching[0]}'", required=section.required)]
 
 
-def check_printer(section: PrinterSection) -> Diagnosis:
-    """The printer's connection must open."""
-    if section.type == "network":
-        try:
-            with socket.create_connection((section.host, section.port), timeout=section.timeout_s):
-                pass
-        except OSError as err:
-            return Diagnosis("printer", False,
-                             f"no printer at {section.host}:{section.port} ({err.strerror or err})",
-                             "switch the printer on and check its network cable",
-                             section.required)
-        return Diagnosis("printer", True, f"{section.host}:{section.port} connected",
-                         required=section.required)
-    if section.type in ("serial", "file"):
-        return _check_path("printer", section.device, section.required)
-    return Diagnosis("printer", True, f"USB {section.usb_vendor:04x}:{section.usb_product:04x}"
-                     " configured (status checked by the driver)", required=section.required)
+def check_printer(settings: Settings) -> list[Diagnosis]:
+    """Printer profile, link, paper and cover."""
+    from drivers.printer.diagnose import diagnose
+
+    return diagnose(settings.devices.printer)
 
 
-def check_payment(section: PaymentSection) -> Diagnosis:
+def check_payment(section: PaymentSection) -> list[Diagnosis]:
     """The payment terminal's port must exist and the terminal must answer a poll."""
-    found = _check_path("payment terminal", section.port, section.required)
-    if not found.ok:
-        return found
+    device = section.port
+    if not device or not Path(device).exists():
+        return [Diagnosis("payment terminal", False, f"port {device or '(none)'} not found",
+                          "check the cable and the port name in the config", section.required)]
+    if not os.access(device, os.R_OK | os.W_OK):
+        return [Diagnosis("payment terminal", False, f"port {device} not accessible",
+                          "add the kiosk user to the 'dialout' group", section.required)]
     from drivers.payment.registry import open_terminal
 
-    terminal = open_terminal(section.type, port=section.port, baudrate=section.baudrate,
+    terminal = open_terminal(section.type, port=device, baudrate=section.baudrate,
                              ack_timeout_s=section.ack_timeout_s,
                              response_timeout_s=section.response_timeout_s,
                              max_attempts=section.max_attempts)
     if terminal is None:
-        return found
+        return []
     try:
-        diagnosis = terminal.diagnose()
+        diagnosis = terminal.diagnose()  # the port opens and the terminal answers a poll
     finally:
         terminal.close()
-    return replace(diagnosis, required=section.required)
-
-
-def _check_path(part: str, device: str, required: bool) -> Diagnosis:
-    if not device or not Path(device).exists():
-        return Diagnosis(part, False, f"port {device or '(none)'} not found",
-                         "check the cable and the port name in the config", required)
-    if not os.access(device, os.R_OK | os.W_OK):
-        return Diagnosis(part, False, f"port {device} not accessible",
-                         "add the kiosk user to the 'dialout' group", required)
-    return Diagnosis(part, True, f"port {device} present", required=required)
+    return [replace(diagnosis, required=section.required)]
 
 
 def diagnose_all(settings: Settings) -> list[Diagnosis]:
     """Run every check that applies to this kiosk's configuration."""
     devices = settings.devices
-    checks: list[Callable[[], Diagnosis]] = [lambda: check_data_dir(settings),
-                                             lambda: check_api(settings)]
+    checks: list[Callable[[], list[Diagnosis]]] = [
+        lambda: check_data_dir(settings),
+        lambda: check_offline_store(settings),
+        lambda: check_api(settings),
+    ]
     if devices.eid.type != "none":
         checks.append(lambda: check_eid(devices.eid))
     if devices.printer.type != "none":
-        checks.append(lambda: check_printer(devices.printer))
+        checks.append(lambda: check_printer(settings))
     if devices.payment.type != "none":
         checks.append(lambda: check_payment(devices.payment))
-    return [check() for check in checks]
+    return [line for check in checks for line in check()]
 
 
 def exit_code(results: Iterable[Diagnosis]) -> int:

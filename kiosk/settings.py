@@ -84,6 +84,8 @@ class EidSection(_Section):
     type: Literal["pcsc", "none"] = "pcsc"
     reader: str = ""
     required: bool = True
+    poll_timeout_s: Annotated[float, Field(gt=0, le=10)] = 1.0  # card monitor wake-up
+    pki_dir: Path = Path("pki")  # demo only: the virtual cards' test PKI, under data_dir
 
 
 class PrinterSection(_Section):
@@ -92,6 +94,7 @@ class PrinterSection(_Section):
     port: Port = 9100
     device: str = ""
     baudrate: Annotated[int, Field(ge=1200, le=921600)] = 115200
+    flow_control: Literal["dsrdtr", "rtscts", "none"] = "dsrdtr"  # serial handshake
     usb_vendor: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
     usb_product: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
     profile: str = "TM-T20II"

@@ -80,6 +80,7 @@ class CatalogCache:
             answer = source.fetch_catalog(cached.etag if cached else None)
         except CatalogUnreachable as err:
             if cached is None:
+                log.warning("no catalog cached and the API is unreachable: %s", err)
                 raise CatalogUnavailable(f"no cached catalog and the API is unreachable: {err}")\
                     from err
             log.info("catalog API unreachable; serving cached version %s", cached.version)

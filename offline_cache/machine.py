@@ -10,10 +10,13 @@ is also what the docs and tests enumerate (see docs/ARCHITECTURE.md, "Offline ca
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from enum import StrEnum
 
 from offline_cache.errors import IllegalTransition
+
+log = logging.getLogger(__name__)
 
 
 class PaymentState(StrEnum):
@@ -67,6 +70,7 @@ def next_payment_state(row: int, state: PaymentState, event: str) -> PaymentStat
     try:
         return PAYMENT_TRANSITIONS[(state, event)]
     except KeyError:
+        log.error("refused payment %d: %s while %s", row, event, state)
         raise IllegalTransition("payment", row, state, event) from None
 
 
@@ -75,4 +79,5 @@ def next_submission_state(row: int, state: SubmissionState, event: str) -> Submi
     try:
         return SUBMISSION_TRANSITIONS[(state, event)]
     except KeyError:
+        log.error("refused submission %d: %s while %s", row, event, state)
         raise IllegalTransition("submission", row, state, event) from None

@@ -8,7 +8,7 @@ into words, common words dropped ("de", "the", "para"...), and each remaining wo
 a prefix term; a word that is neither a known term nor the prefix of one is replaced by
 its closest known terms (rapidfuzz ratio >= 75: "licensia" → "licencia"). Terms are OR-ed,
 so word order and extra words do not matter, and ranked by BM25 with title > keywords >
-description. When FTS finds nothing, a rapidfuzz token-set match over whole titles and
+description. When FTS finds nothing, a rapidfuzz WRatio match over whole titles and
 keywords is the fallback.
 """
 
@@ -143,7 +143,7 @@ class CatalogSearch:
         if not folded:
             return []
         matches = process.extract(
-            folded, self._docs, scorer=fuzz.token_set_ratio, score_cutoff=FUZZY_DOC_CUTOFF,
+            folded, self._docs, scorer=fuzz.WRatio, score_cutoff=FUZZY_DOC_CUTOFF,
             limit=limit,
         )
         titles = dict(

@@ -10,6 +10,7 @@ from offline_cache.catalog import CatalogCache
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
 from offline_cache.delivery import Uploader
+from offline_cache.errors import KeyFileError
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.search import CatalogSearch
@@ -31,9 +32,21 @@ class OfflineStore:
 
     @classmethod
     def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
-        """Open (or create) the store; a damaged database is quarantined, never fatal."""
-        cipher = RecordCipher(load_or_create_key(key_path))
+        """Open (or create) the store; a damaged database is quarantined, never fatal.
+
+        Raises KeyFileError if the key file is unsafe, or missing while the database holds
+        records encrypted with it (a new key would silently make them unreadable).
+        """
         database = open_database(database_path)
+        if not key_path.exists() and _holds_encrypted_records(database):
+            database.close()
+            raise KeyFileError(f"key file {key_path} is missing but {database_path} holds"
+                               " encrypted records; restore the key file from backup")
+        try:
+            cipher = RecordCipher(load_or_create_key(key_path))
+        except KeyFileError:
+            database.close()
+            raise
         return cls(
             database=database, cipher=cipher, journal=Journal(database, cipher),
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
@@ -59,3 +72,13 @@ class OfflineStore:
     def close(self) -> None:
         """Close the database connection."""
         self.database.close()
+
+
+def _holds_encrypted_records(database: OfflineDatabase) -> bool:
+    with database.reading() as conn:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM payments WHERE private IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM submissions WHERE private IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM outbox WHERE payload IS NOT NULL)"
+        ).fetchone()
+    return bool(row[0])

@@ -15,7 +15,7 @@ from procedure_api.app import create_app
 from procedure_api.config import ServerConfig, utc_now
 from procedure_api.db import Database, iso
 from procedure_api.routers.kiosks import add_enrolment_code
-from procedure_api.seed import seed_demo, seed_synthetic_citizens
+from procedure_api.seed import bill_lines, seed_demo, seed_synthetic_citizens
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     code = sub.add_parser("enrolment-code", help="print a new one-time enrolment code")
     code.add_argument("--db", type=Path, required=True)
+    bills = sub.add_parser("bills", help="print the barcode of every pending bill (demo)")
+    bills.add_argument("--db", type=Path, required=True)
     openapi = sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)")
     openapi.add_argument("--output", type=Path)
     return parser
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             print("--idempotency-days must be at least 30", file=sys.stderr)
             return 2
         return _serve(args)
+    if args.command == "bills":
+        for line in bill_lines(Database(args.db)):
+            print(line)
+        return 0
     if args.command == "enrolment-code":
         print(add_enrolment_code(Database(args.db), now=iso(utc_now())))
         return 0

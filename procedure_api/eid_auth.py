@@ -70,6 +70,15 @@ def _issued_by_anchor(
     return False
 
 
+def _allows_authentication(cert: x509.Certificate) -> bool:
+    """Refuse e.g. the eID's non-repudiation (signing) certificate used to log in."""
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return bool(usage.digital_signature)
+
+
 def _check_signature(
     cert: x509.Certificate, algorithm: str, nonce: bytes, signature: bytes
 ) -> None:
@@ -113,6 +122,8 @@ def verify_authentication(
         raise EidRejected("eid_certificate_untrusted")
     if not _valid_at(cert, now):
         raise EidRejected("eid_certificate_expired")
+    if not _allows_authentication(cert):
+        raise EidRejected("eid_certificate_untrusted")
     _check_signature(cert, algorithm, nonce, signature)
     return VerifiedIdentity(
         national_number=_subject_value(cert, NameOID.SERIAL_NUMBER),

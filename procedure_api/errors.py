@@ -29,10 +29,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The enrolment code is wrong or was already used.",
         "es": "El código de registro no es correcto o ya fue usado.",
     },
-    "kiosk_already_enrolled": {
-        "en": "A kiosk with this identifier is already enrolled.",
-        "es": "Ya hay un quiosco registrado con este identificador.",
-    },
     "invalid_request": {
         "en": "The request is not valid: {detail}",
         "es": "La solicitud no es válida: {detail}",

@@ -145,10 +145,12 @@ class PaymentRequest(_In):
     amount_cents: Cents
     currency: Literal["CLP"]
     bills: Annotated[list[PaymentBill], Field(min_length=1, max_length=50)]
-    authorization_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,12}$")]
-    operation_number: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$")]
-    card_type: Annotated[str, Field(pattern=r"^[A-Za-z]{1,20}$")]
-    card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    # Terminal fields as the terminal printed them (printable ASCII, may be space-padded):
+    # an authorized payment must never be refused over formatting.
+    authorization_code: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
+    operation_number: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
+    card_type: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
+    card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]  # never more of the card number
     authorized_at: Timestamp
 
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk import bill_barcode
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
 from procedure_api.db import Database
 
@@ -111,3 +112,15 @@ def seed_synthetic_citizens(db: Database, count: int, first_index: int = 100_000
     with db.transaction() as conn:
         conn.executemany("INSERT OR IGNORE INTO citizens VALUES (?, ?, ?)", citizens)
     _insert_debts(db, rows)
+
+
+def bill_lines(db: Database, limit: int = 50) -> list[str]:
+    """Describe pending bills with their barcode digits, to print demo bills."""
+    with db.transaction() as conn:
+        rows = conn.execute("SELECT reference, kind, amount_cents, due_date FROM debts"
+                            " WHERE status = 'pending' ORDER BY reference LIMIT ?",
+                            (limit,)).fetchall()
+    return [f"{row['kind']:<13} {row['reference']} {row['amount_cents']:>12} {row['due_date']}  "
+            + bill_barcode.encode(bill_barcode.Bill(row["reference"], row["amount_cents"],
+                                                    date.fromisoformat(row["due_date"])))
+            for row in rows]

@@ -47,50 +47,90 @@ def test_bad_config_exits_2_with_a_plain_message(tmp_path, command, content, exp
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def _part(line: str) -> str:
+    return line.split("] ", 1)[1].split(":", 1)[0]
+
+
 def test_doctor_prints_a_line_per_part_and_fails_when_required_parts_are_missing(
         tmp_path, loopback_port):
     path = write_config(tmp_path, {
-        "api": {"url": f"http://127.0.0.1:{loopback_port}/v1", "connect_timeout_s": 1},
-        "devices": {"printer": {"port": loopback_port},
+        "api": {"url": f"http://127.0.0.1:{loopback_port}/v1", "connect_timeout_s": 1,
+                "retries": 0},
+        "devices": {"printer": {"port": loopback_port, "timeout_s": 1},
                     "payment": {"port": str(tmp_path / "no-such-tty")}},
     })
     result = kiosk("doctor", "--config", str(path))
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 1
-    parts = [line.split("] ", 1)[1].split(":", 1)[0] for line in lines]
-    assert parts == ["configuration", "data directory", "central API", "e-ID reader",
-                     "printer", "payment terminal"]
-    failing = [line for line in lines if line.startswith("[FAIL]")]
-    assert any("central API" in line and "->" in line for line in failing)
-    assert any("payment terminal" in line and "not found" in line for line in failing)
+    assert [_part(line) for line in lines] == [
+        "configuration", "data directory", "offline key", "offline database", "central API",
+        "e-ID reader", "printer profile", "printer link", "payment terminal"]
+    failing = {_part(line): line for line in lines if line.startswith("[FAIL]")}
+    assert set(failing) >= {"central API", "printer link", "payment terminal"}
+    assert all("->" in line for line in failing.values())  # each says what to do
+    assert "not found" in failing["payment terminal"]
 
 
-def test_doctor_passes_when_every_part_is_there(tmp_path, pcscd, serial_pair):
-    import http.server
-    import socketserver
-    import threading
+def test_doctor_passes_when_every_part_is_there(tmp_path, pcscd, serial_pair, api_kiosk):
+    from drivers.printer.simulator import PrinterSimulator
+    from kiosk.enrolment import save_enrolment
 
-    class Health(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200 if self.path == "/v1/health" else 404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    with socketserver.TCPServer(("127.0.0.1", 0), Health) as api, \
-            socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler) as prn:
-        for server in (api, prn):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+    with PrinterSimulator() as printer:
         path = write_config(tmp_path, {
-            "api": {"url": f"http://127.0.0.1:{api.server_address[1]}/v1"},
-            "devices": {"printer": {"port": prn.server_address[1]},
+            "kiosk": {"id": api_kiosk.kiosk_id},
+            "api": {"url": api_kiosk.base_url},
+            "devices": {"printer": {"port": printer.listen()},
                         "payment": {"port": serial_pair.kiosk_end}},
         })
+        save_enrolment(tmp_path / "data" / "enrolment.json",
+                       {"kiosk_id": api_kiosk.kiosk_id, "token": api_kiosk.token})
         terminal = TerminalSimulator(SerialDevicePort(serial_pair.device_end)).start()
         result = kiosk("doctor", "--config", str(path))
         terminal.stop()
-        for server in (api, prn):
-            server.shutdown()
     assert result.returncode == 0, result.stdout
-    assert all(line.startswith("[ok  ]") for line in result.stdout.strip().splitlines())
+    lines = result.stdout.strip().splitlines()
+    assert all(line.startswith("[ok  ]") for line in lines), result.stdout
+    assert "enrolment" in [_part(line) for line in lines]
+
+
+def test_doctor_says_when_the_kiosk_is_not_enrolled(tmp_path, api_server):
+    path = write_config(tmp_path, {"api": {"url": api_server.base_url},
+                                   "devices": {"eid": {"type": "none"},
+                                               "printer": {"type": "none"},
+                                               "payment": {"type": "none"}}})
+    result = kiosk("doctor", "--config", str(path))
+    assert result.returncode == 1
+    assert "[FAIL] enrolment: this kiosk is not enrolled -> ask for a one-time code" in (
+        result.stdout)
+
+
+def test_enrol_command_saves_a_private_token_and_refuses_a_used_code(tmp_path, api_server):
+    code = api_server.new_enrolment_code()
+    path = write_config(tmp_path, {"api": {"url": api_server.base_url}})
+    first = kiosk("enrol", "--config", str(path), code)
+    assert first.returncode == 0, first.stderr
+    saved = tmp_path / "data" / "enrolment.json"
+    assert saved.stat().st_mode & 0o077 == 0
+    again = kiosk("enrol", "--config", str(path), code)
+    assert again.returncode == 1 and "Enrolment failed" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_test_print_command_prints_on_the_printer(tmp_path):
+    from drivers.printer.simulator import PrinterSimulator
+
+    with PrinterSimulator() as printer:
+        path = write_config(tmp_path, {"devices": {"printer": {"port": printer.listen()}}})
+        result = kiosk("test-print", "--config", str(path))
+        assert result.returncode == 0, result.stderr
+        assert "Test receipt printed" in result.stdout
+        jobs = printer.jobs
+    assert len(jobs) == 1
+
+
+def test_test_print_command_explains_a_missing_printer(tmp_path, loopback_port):
+    path = write_config(tmp_path, {"devices": {"printer": {"port": loopback_port,
+                                                           "timeout_s": 1}}})
+    result = kiosk("test-print", "--config", str(path))
+    assert result.returncode == 1
+    assert "Test print failed" in result.stderr and "Traceback" not in result.stderr

@@ -72,7 +72,8 @@ def verify(
             "SELECT case_number, status, updated_at FROM cases"
             " WHERE case_number = ? OR idempotency_key = ?", (ref, ref)).fetchone()
     if payment is not None:
-        amount = f"{payment['amount_cents'] / 100:,.2f}"
+        amount = f"{payment['amount_cents'] // 100:,}"  # CLP: whole pesos
+        amount = amount.replace(",", ".") if lang == "es" else amount
         return _page(lang, "payment", amount=amount, when=payment["recorded_at"][:16])
     if case is not None:
         label = STATUS_LABELS[case["status"]][lang]

@@ -55,7 +55,7 @@ def make_ca(common_name: str) -> Issued:
 def make_citizen(
     ca: Issued, national_number: str, surname: str, given_names: str, *,
     key: PrivateKey | None = None, valid_from: datetime | None = None,
-    valid_until: datetime | None = None,
+    valid_until: datetime | None = None, for_authentication: bool = True,
 ) -> Issued:
     """An authentication certificate with the Belgian eID subject layout."""
     key = key or ec.generate_private_key(ec.SECP256R1())
@@ -70,8 +70,9 @@ def make_citizen(
             .not_valid_before(valid_from or NOW - timedelta(days=30))
             .not_valid_after(valid_until or NOW + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False,
-                                         False), critical=True)
+            .add_extension(x509.KeyUsage(  # login: digitalSignature; signing: nonRepudiation
+                for_authentication, not for_authentication, False, False, False, False, False,
+                False, False), critical=True)
             .sign(ca.key, hashes.SHA256()))
     return Issued(cert, key)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -9,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.bill_barcode import LENGTH, MAX_AMOUNT_CENTS, BarcodeError, Bill, decode, encode
+from tests.rig.api_server import PROJECT_ROOT, ApiServer
 
 bills = st.builds(
     Bill,
@@ -64,3 +68,16 @@ def test_encode_refuses_what_the_format_cannot_hold() -> None:
         encode(Bill("ABC", 100, date(2026, 1, 1)))
     with pytest.raises(ValueError):
         encode(Bill("100000000001", 0, date(2026, 1, 1)))
+
+
+def test_demo_bills_printed_by_the_server_decode_to_their_debts(api_server: ApiServer) -> None:
+    output = subprocess.run(
+        [sys.executable, "-m", "procedure_api", "bills", "--db", str(api_server.db_path)],
+        cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True, text=True, check=True, timeout=60).stdout.splitlines()
+    assert len(output) >= 8
+    for line in output:
+        _kind, reference, amount, due, code = line.split()
+        bill = decode(code)
+        assert (bill.reference, bill.amount_cents, bill.due_date.isoformat()) == (
+            reference, int(amount), due)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -89,6 +90,17 @@ def test_payment_replay_returns_first_response_and_settles_debt_once(
     assert client.debts(water_account="AG00000002") == []
 
 
+def test_terminal_fields_are_recorded_as_printed_but_never_a_card_number(
+    api_kiosk: EnrolledKiosk,
+) -> None:
+    client = api_kiosk.client()
+    padded = {**_payment("999999999996", 700), "authorization_code": "  1234"}
+    assert client.record_payment(padded, str(uuid.uuid4()))["status"] == "recorded"
+    with pytest.raises(ApiRejected) as error:
+        client.record_payment({**padded, "card_last4": "4242424242424242"}, str(uuid.uuid4()))
+    assert error.value.status == 422
+
+
 def test_same_key_with_different_body_is_an_idempotency_conflict(
     api_kiosk: EnrolledKiosk,
 ) -> None:
@@ -97,6 +109,13 @@ def test_same_key_with_different_body_is_an_idempotency_conflict(
     with pytest.raises(ApiRejected) as error:
         client.record_payment(_payment("999999999991", 2000), key)
     assert error.value.status == 409 and error.value.code == "idempotency_conflict"
+
+
+def test_concurrent_resends_with_one_key_record_one_payment(api_kiosk: EnrolledKiosk) -> None:
+    key, body = str(uuid.uuid4()), _payment("999999999995", 3000, ticket=11)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: api_kiosk.client().record_payment(body, key), range(8)))
+    assert len({result["payment_id"] for result in results}) == 1
 
 
 def test_idempotency_keys_are_scoped_per_kiosk(api_server: ApiServer) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kiosk.api import ApiClient, ApiOffline
+from kiosk.api import ApiClient, ApiOffline, ApiServerError
 from kiosk.settings import load_settings
 from tests.rig.api_server import EnrolledKiosk
 
@@ -76,3 +77,35 @@ def test_client_built_from_demo_settings_talks_to_the_server(api_kiosk: Enrolled
     client = ApiClient.from_settings(api, api_kiosk.token, language="en")
     assert client.timeout == (api.connect_timeout_s, api.read_timeout_s)
     assert client.catalog().catalog is not None
+
+
+class _Unavailable(BaseHTTPRequestHandler):
+    """Answers every GET with 503 and an hour-long Retry-After."""
+
+    hits = 0
+
+    def do_GET(self) -> None:
+        type(self).hits += 1
+        body = b'{"error": {"code": "maintenance", "message": "down"}}'
+        self.send_response(503)
+        self.send_header("Retry-After", "3600")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.timeout(30)
+def test_retry_after_from_the_server_cannot_freeze_the_kiosk() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(ApiServerError) as error:
+            _client(server.server_address[1]).debts(plate="AB1234")
+        assert error.value.status == 503 and _Unavailable.hits == 3
+    finally:
+        server.shutdown()
+        server.server_close()

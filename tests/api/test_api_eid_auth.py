@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ def pki() -> dict[str, Issued]:
         "ec": make_citizen(ca, "48091512412", "Núñez Ibáñez", "José Ángel"),
         "ec384": make_citizen(ca, *MARIA, key=ec.generate_private_key(ec.SECP384R1())),
         "foreign": make_citizen(foreign, *MARIA),
+        "signing": make_citizen(ca, *MARIA, for_authentication=False),
         "expired": make_citizen(ca, *MARIA, valid_from=NOW - timedelta(days=3000),
                                 valid_until=NOW - timedelta(days=1)),
     }
@@ -108,6 +110,12 @@ def test_certificate_from_another_ca_is_refused(client: ApiClient, pki: dict[str
     assert _refused(client, pki["foreign"]) == "eid_certificate_untrusted"
 
 
+def test_signing_certificate_cannot_be_used_to_authenticate(
+    client: ApiClient, pki: dict[str, Issued]
+) -> None:
+    assert _refused(client, pki["signing"]) == "eid_certificate_untrusted"
+
+
 def test_expired_certificate_is_refused(client: ApiClient, pki: dict[str, Issued]) -> None:
     assert _refused(client, pki["expired"]) == "eid_certificate_expired"
 
@@ -126,6 +134,12 @@ def test_session_unlocks_own_debts_cases_and_eid_submissions(
     session = _authenticate(client, pki["rsa"], "RS256")["citizen_session"]
     assert {d["kind"] for d in client.my_debts(session)} >= {"property_tax", "water"}
     assert any(case["status"] != "received" for case in client.my_cases(session))
+    case_number = client.submit({
+        "procedure_id": "birth_certificate", "citizen_session": session,
+        "form": {"national_number": MARIA[0], "full_name": "María José García Pérez",
+                 "address": "Calle de los Álamos 14"},
+        "submitted_at": "2026-11-21T10:00:00+00:00"}, str(uuid.uuid4()))
+    assert case_number in {case["case_number"] for case in client.my_cases(session)}
 
 
 def test_citizen_session_is_bound_to_its_kiosk(
@@ -150,3 +164,16 @@ def test_ca_file_path_is_the_trust_input(tmp_path: Path, pki: dict[str, Issued])
                                                        make_ca("Foreign"))) as server:
         client = enrol_kiosk(server).client()
         assert _refused(client, pki["ec"]) == "eid_certificate_untrusted"
+
+
+def test_server_log_holds_no_personal_data(
+    eid_server: ApiServer, client: ApiClient, pki: dict[str, Issued]
+) -> None:
+    session = _authenticate(client, pki["rsa"], "RS256")["citizen_session"]
+    client.my_debts(session)
+    client.debts(national_number=MARIA[0])
+    _refused(client, pki["expired"])
+    log = eid_server.log_path.read_text(encoding="utf-8")
+    assert "e-ID authentication accepted" in log  # the log is really being written
+    for personal in (*MARIA, session):
+        assert personal not in log

@@ -55,6 +55,9 @@ def test_error_messages_follow_accept_language(api_kiosk: EnrolledKiosk) -> None
 def test_unknown_path_uses_the_error_shape(api_server: ApiServer) -> None:
     response = requests.get(api_server.base_url + "/nothing-here", timeout=10)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    wrong_method = requests.delete(api_server.base_url + "/health", timeout=10)
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_payment_without_idempotency_key_is_refused(api_kiosk: EnrolledKiosk) -> None:
@@ -147,8 +150,8 @@ def test_verify_page_shows_payment_case_and_provisional_key(
         return requests.get(api_server.root_url + "/verify", params={"ref": ref}, timeout=10,
                             headers={"Accept-Language": lang})
 
-    assert "Pago registrado" in page(payment["payment_id"]).text
-    assert "Payment recorded" in page(key, "en").text
+    assert "Pago de $15 registrado" in page(payment["payment_id"]).text
+    assert "Payment of $15 recorded" in page(key, "en").text
     assert "VE-2026-000001" in page("VE-2026-000001").text
     unknown = page("no-such-reference")
     assert unknown.status_code == 404 and "text/html" in unknown.headers["Content-Type"]

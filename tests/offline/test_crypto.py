@@ -57,3 +57,25 @@ def test_a_record_moved_to_another_row_or_table_is_detected(table, row):
     blob = cipher.seal("payments", 5, {"card_last4": "4242"})
     with pytest.raises(RecordTampered):
         cipher.open(table, row, blob)
+
+
+def test_a_lost_key_is_not_silently_replaced_while_encrypted_records_exist(tmp_path):
+    from offline_cache.store import OfflineStore
+
+    store = OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
+    store.journal.create_payment(100, [{"reference": "R"}])
+    store.close()
+    (tmp_path / "kiosk.key").unlink()
+    with pytest.raises(KeyFileError, match="restore the key file"):
+        OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
+    assert not (tmp_path / "kiosk.key").exists()
+
+
+def test_unsafe_key_stops_the_store_from_opening(tmp_path):
+    from offline_cache.store import OfflineStore
+
+    OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key").close()
+    (tmp_path / "kiosk.key").chmod(0o640)
+    with pytest.raises(KeyFileError) as caught:
+        OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
+    assert caught.value.message_key.startswith("The kiosk is not configured safely.")

@@ -197,3 +197,12 @@ def test_threads_sharing_one_connection_get_distinct_tickets(journal):
         tickets = list(pool.map(pay, range(60)))
     assert sorted(tickets) == list(range(1, 61))
     assert len(journal.needing_recovery()) == 60
+
+
+def test_an_illegal_move_is_logged_for_technicians(journal, caplog):
+    p = journal.create_payment(100, BILLS)
+    with pytest.raises(IllegalTransition) as caught:
+        journal.record_receipt_printed(p.ticket)
+    assert caught.value.state == "created" and caught.value.event == "receipt_printed"
+    assert f"refused payment {p.ticket}: receipt_printed while created" in caplog.text
+    assert "PRED-2024-0001" not in caplog.text  # no personal data in the log

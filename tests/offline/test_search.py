@@ -56,6 +56,7 @@ QUERIES: list[tuple[str, str, str]] = [
     ("death certificat", "death_certificate", "English, truncated"),
     ("marriage", "marriage_certificate", "English, one word"),
     ("compalint", "complaint", "English typo"),
+    ("certificadoresidencia", "residence_certificate", "words run together (fallback)"),
 ]
 
 
@@ -96,6 +97,11 @@ def test_results_are_ranked_best_first(search):
 def test_titles_come_in_the_requested_language(search):
     assert search.search("predial", lang="en")[0].title == "Pay property tax"
     assert search.search("predial", lang="es")[0].title == "Pagar el impuesto predial"
+
+
+def test_whole_text_fuzzy_fallback_answers_when_no_word_matches(search):
+    assert search.search("certificadoresidencia")[0].procedure_id == "residence_certificate"
+    assert search._terms("certificadoresidencia") == []  # FTS had nothing to look for
 
 
 def test_nonsense_finds_nothing(search):

@@ -39,15 +39,22 @@ class Pcscd:
 
     def __enter__(self) -> Pcscd:
         fcntl.flock(self._lock_handle, fcntl.LOCK_EX)
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self._release()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        self._release()
+
+    def _release(self) -> None:
         fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
         self._lock_handle.close()
 
-    def start(self, timeout: float = 15.0) -> None:
+    def start(self, timeout: float = 45.0) -> None:
         """Start pcscd in the foreground and wait until the virtual readers appear."""
         binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
         subprocess.run(["pkill", "-x", "pcscd"], check=False)
@@ -55,11 +62,13 @@ class Pcscd:
         self.process = subprocess.Popen(
             [binary, "--foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+        # A loaded machine can take many seconds before pcscd loads the vpcd driver.
         deadline = time.monotonic() + timeout
         while VIRTUAL_READER not in list_readers():
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
-                raise RuntimeError("pcscd started but the vpcd virtual readers did not appear")
+                raise RuntimeError(f"pcscd started but the vpcd virtual readers did not appear "
+                                   f"within {timeout:.0f} s")
             time.sleep(0.1)
 
     def stop(self) -> None:

@@ -81,3 +81,27 @@ def test_development_mode_lets_escape_quit(start_ui):
     ui = start_ui({"kiosk": {"mode": "development"}})
     ui.call("key", key=ESCAPE)
     assert ui.exited(timeout=10)
+
+
+def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifacts_dir):
+    import socket
+
+    from tests.rig.net import free_port
+
+    api_port, printer_port = free_port(), free_port()
+    config = write_config(tmp_path, {"demo": {"api_port": api_port, "printer_port": printer_port},
+                                     "api": {"url": f"http://127.0.0.1:{api_port}/v1"}})
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "demo", "--config", str(config),
+         "--screenshot", str(artifacts_dir / "demo-with-simulators.png"), "--exit-after", "2"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "data" / "enrolment.json").exists()
+    logs = tmp_path / "data" / "demo"
+    assert "procedure_api ready" in (logs / "procedure_api.log").read_text()
+    assert "printer simulator ready" in (logs / "drivers.printer.simulator.log").read_text()
+    for port in (api_port, printer_port):  # every part was stopped with the kiosk
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, port
