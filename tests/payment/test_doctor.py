@@ -9,12 +9,12 @@ from tests.rig.serial_pty import SerialPair
 
 
 def test_doctor_reports_a_terminal_that_answers(terminal_line: TerminalLine) -> None:
-    diagnosis = check_payment(PaymentSection(port=terminal_line.pair.kiosk_end))
+    [diagnosis] = check_payment(PaymentSection(port=terminal_line.pair.kiosk_end))
     assert diagnosis.ok and "answers" in diagnosis.summary
 
 
 def test_doctor_fails_a_port_where_no_terminal_answers(serial_pair: SerialPair) -> None:
     section = PaymentSection(port=serial_pair.kiosk_end, ack_timeout_s=0.1, required=False)
-    diagnosis = check_payment(section)
+    [diagnosis] = check_payment(section)
     assert not diagnosis.ok and "no answer to poll" in diagnosis.summary
     assert not diagnosis.required and "switch the terminal on" in diagnosis.action
