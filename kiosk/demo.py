@@ -103,6 +103,12 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
         parts.append(DemoPart("printer simulator", _module(
             "drivers.printer.simulator", "--port", str(settings.demo.printer_port),
             "--png-dir", str(data / "receipts")), ready_prefix="printer simulator ready"))
+    if settings.devices.payment.type == "transbank":
+        # The terminal simulator makes its own pseudo-terminal and says where the kiosk end is.
+        parts.append(DemoPart("payment terminal simulator", _module(
+            "drivers.payment.simulator", "--pty", "--link", str(data / "payment-terminal")),
+            ready_prefix="kiosk-port:",
+            on_ready=lambda line: {"devices.payment.port": line.split(":", 1)[1].strip()}))
     return parts
 
 

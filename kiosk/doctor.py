@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from drivers.base import Diagnosis
@@ -105,7 +106,7 @@ def check_printer(settings: Settings) -> list[Diagnosis]:
 
 
 def check_payment(section: PaymentSection) -> list[Diagnosis]:
-    """The payment terminal's serial port must exist and open."""
+    """The payment terminal's port must exist and the terminal must answer a poll."""
     device = section.port
     if not device or not Path(device).exists():
         return [Diagnosis("payment terminal", False, f"port {device or '(none)'} not found",
@@ -113,8 +114,19 @@ def check_payment(section: PaymentSection) -> list[Diagnosis]:
     if not os.access(device, os.R_OK | os.W_OK):
         return [Diagnosis("payment terminal", False, f"port {device} not accessible",
                           "add the kiosk user to the 'dialout' group", section.required)]
-    return [Diagnosis("payment terminal", True, f"port {device} present",
-                      required=section.required)]
+    from drivers.payment.registry import open_terminal
+
+    terminal = open_terminal(section.type, port=device, baudrate=section.baudrate,
+                             ack_timeout_s=section.ack_timeout_s,
+                             response_timeout_s=section.response_timeout_s,
+                             max_attempts=section.max_attempts)
+    if terminal is None:
+        return []
+    try:
+        diagnosis = terminal.diagnose()  # the port opens and the terminal answers a poll
+    finally:
+        terminal.close()
+    return [replace(diagnosis, required=section.required)]
 
 
 def diagnose_all(settings: Settings) -> list[Diagnosis]:

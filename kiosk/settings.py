@@ -113,6 +113,7 @@ class PaymentSection(_Section):
     baudrate: Annotated[int, Field(ge=1200, le=921600)] = 9600
     ack_timeout_s: Seconds = 2
     response_timeout_s: Seconds = 150
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3  # copies of a NAKed frame, both ways
     required: bool = True
 
 

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from drivers.payment.simulator import SerialDevicePort, TerminalSimulator
 from kiosk import __version__
 from tests.rig.config import PROJECT_ROOT, write_config
 
@@ -84,7 +85,9 @@ def test_doctor_passes_when_every_part_is_there(tmp_path, pcscd, serial_pair, ap
         })
         save_enrolment(tmp_path / "data" / "enrolment.json",
                        {"kiosk_id": api_kiosk.kiosk_id, "token": api_kiosk.token})
+        terminal = TerminalSimulator(SerialDevicePort(serial_pair.device_end)).start()
         result = kiosk("doctor", "--config", str(path))
+        terminal.stop()
     assert result.returncode == 0, result.stdout
     lines = result.stdout.strip().splitlines()
     assert not [line for line in lines if line.startswith("[FAIL]")], result.stdout

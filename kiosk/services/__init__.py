@@ -1,1 +1,1 @@
-"""Use cases for the screens: plain Python, no Kivy, no widgets."""
+"""Use cases for the screens: plain async Python, no Kivy; one module per use case."""
