@@ -1,7 +1,8 @@
 """Composition root: build everything from validated settings and run the kiosk.
 
-Nothing else constructs infrastructure. Later capabilities (API client, journal, devices,
-services) are built here and handed to the screens through :class:`ShellOptions`.
+Nothing else constructs infrastructure: :func:`build_runtime` opens the offline store, the
+API client and the sync worker; :func:`build_shell` hands the services to the screens
+through ``ShellOptions``; :func:`run_kiosk` starts them and always closes them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from kiosk import __version__
 from kiosk.kivy_setup import configure_kivy
 from kiosk.logging_setup import configure_logging
+from kiosk.runtime import Runtime, build_runtime
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,18 +36,15 @@ def prepare(settings: Settings) -> None:
     log.info("municipal kiosk %s, kiosk id %s", __version__, settings.kiosk.id)
 
 
-def build_shell(settings: Settings, *, screenshot: Path | None = None,
+def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None = None,
                 exit_after: float | None = None) -> KioskShell:
-    """Configure Kivy and build the app (not yet running)."""
+    """Configure Kivy and build the app on ``runtime``'s services (not yet running)."""
     configure_kivy(settings)
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
-    from kiosk.services.ui_state import UiState
-    from offline_cache.store import OfflineStore
     from screens.shell import KioskShell, ShellOptions
 
-    store = OfflineStore.from_settings(settings)
-    ui_state = UiState()
+    store = runtime.store
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
@@ -54,9 +53,8 @@ def build_shell(settings: Settings, *, screenshot: Path | None = None,
         kiosk_mode=settings.kiosk.mode == "kiosk",
         catalog=OfflineBrowseCatalog(store.catalog, store.search),
         timeouts=settings.timeouts,
-        ui_state=ui_state,
-        # No sync worker is composed yet (it needs the API client): calls stay queued.
-        assistance=OutboxAssistance(store.outbox, online=lambda: False),
+        ui_state=runtime.ui_state,
+        assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),
         screenshot=screenshot,
         exit_after=exit_after,
     )
@@ -72,5 +70,10 @@ def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
               exit_after: float | None = None) -> int:
     """Run the kiosk UI on the configured hardware until it is stopped."""
     prepare(settings)
-    run_shell(build_shell(settings, screenshot=screenshot, exit_after=exit_after))
+    runtime = build_runtime(settings)
+    try:
+        runtime.start()
+        run_shell(build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after))
+    finally:
+        runtime.close()
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app import build_shell, prepare, run_shell
+from kiosk.runtime import build_runtime
 from kiosk.settings import load_settings
 
 
@@ -363,9 +364,15 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings(args.config)
     prepare(settings)
-    shell = build_shell(settings)
+    # The runtime is built but not started: tests drive the online state themselves
+    # (bridge command set_online) instead of letting a sync worker probe an API.
+    runtime = build_runtime(settings)
+    shell = build_shell(settings, runtime)
     threading.Thread(target=serve, args=(Bridge(shell), args.control_port), daemon=True).start()
-    run_shell(shell)
+    try:
+        run_shell(shell)
+    finally:
+        runtime.close()
 
 
 if __name__ == "__main__":
