@@ -174,11 +174,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "not a UTF-8 text file") from err
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``override`` laid over it, table by table (as site files are)."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -211,7 +212,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
     source = DEFAULT_CONFIG
     if site is not None and site.resolve() != DEFAULT_CONFIG:
         site_data = _read_toml(site)
-        data, source = _merge(data, site_data), site
+        data, source = deep_merge(data, site_data), site
     data = _resolve_env(data, "", source)
     try:
         settings = Settings.model_validate(data)

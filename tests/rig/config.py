@@ -8,18 +8,9 @@ from typing import Any
 
 import tomli_w
 
+from kiosk.settings import deep_merge as merge
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge ``override`` into a copy of ``base``."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def write_config(directory: Path, overrides: dict[str, Any] | None = None,
