@@ -110,3 +110,22 @@ def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifac
     for port in (api_port, printer_port):  # every part was stopped with the kiosk
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, port
+
+
+def test_kiosk_starts_on_a_corrupt_database_and_keeps_the_damaged_file(tmp_path, loopback_port):
+    config = write_config(tmp_path, {"api": {"url": f"http://127.0.0.1:{loopback_port}/v1",
+                                             "connect_timeout_s": 1, "retries": 0}})
+    data = tmp_path / "data"
+    data.mkdir()
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 64
+    (data / "kiosk.db").write_bytes(damaged)
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(config), "--exit-after", "1"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=90,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    kept = list(data.glob("kiosk.db.corrupt-*"))
+    assert [p.read_bytes() for p in kept if p.suffix not in ("-wal", "-shm")] == [damaged]
+    assert (data / "kiosk.db").read_bytes()[:16] == b"SQLite format 3\x00"  # a fresh one
+    assert "is damaged" in (tmp_path / "logs" / "kiosk.log").read_text()  # technician told
