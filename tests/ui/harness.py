@@ -62,6 +62,10 @@ class KioskUI:
 
     def call(self, cmd: str, **args: Any) -> Any:
         """Run one bridge command in the app and return its result."""
+        if cmd == "screenshot" or "screenshot" in args:
+            # Kivy keeps a tapped button "down" for min_state_time after the touch ends;
+            # wait so the picture shows what a person sees once the finger is lifted.
+            time.sleep(0.2)
         self._stream.write(json.dumps({"cmd": cmd, **args}).encode() + b"\n")
         self._stream.flush()
         line = self._stream.readline()
