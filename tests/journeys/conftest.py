@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,15 @@ def pay_rig(tmp_path: Path, own_api_server: ApiServer, terminal_line: TerminalLi
             sim_printer: EscposReceiptPrinter, printer_sim: PrinterSimulator,
             ) -> Iterator[PayRig]:
     """PayBills wired to a private API, the terminal simulator and the printer simulator."""
+    with pay_rig_on(tmp_path, own_api_server, terminal_line, sim_printer, printer_sim) as rig:
+        yield rig
+
+
+@contextmanager
+def pay_rig_on(tmp_path: Path, own_api_server: ApiServer, terminal_line: TerminalLine,  # noqa: F811
+               sim_printer: EscposReceiptPrinter, printer_sim: PrinterSimulator,
+               ) -> Iterator[PayRig]:
+    """Wire PayBills to ``own_api_server`` and the simulators; stop everything afterwards."""
     client = own_api_server.client(own_api_server.enrol(KIOSK_ID), retries=0)
     store = OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
     sync = store.sync_worker(ApiUploader(client), OfflineSection(
@@ -91,7 +101,9 @@ def pay_rig(tmp_path: Path, own_api_server: ApiServer, terminal_line: TerminalLi
     service = PayBills(api=client, journal=store.journal, devices=hub, kiosk=kiosk, sync=sync,
                        confirm_wait_s=3.0)
     sync.start()
-    yield PayRig(service, hub, store, sync, own_api_server, terminal_line, printer_sim)
-    sync.stop()
-    client.close()
-    store.close()
+    try:
+        yield PayRig(service, hub, store, sync, own_api_server, terminal_line, printer_sim)
+    finally:
+        sync.stop()
+        client.close()
+        store.close()
