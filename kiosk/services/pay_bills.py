@@ -195,6 +195,9 @@ class PayBills:
         selection.state = SelectionState.PAYING
         try:
             outcome = await self._charge(terminal, selection, on_progress)
+        except PreviousPaymentOpen:
+            selection.state = SelectionState.OPEN  # refused before the terminal was asked
+            raise
         except BaseException:
             selection.state = SelectionState.SEALED  # cannot tell what happened: never again
             raise
@@ -216,7 +219,6 @@ class PayBills:
                                           bills, on_progress)
         except card_payment.RecoveryPending as err:
             log.error("payment refused: %s", err)
-            selection.state = SelectionState.OPEN  # nothing reached the terminal
             raise PreviousPaymentOpen(str(err)) from err
 
     async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:

@@ -18,6 +18,7 @@ from kiosk.services.pay_bills import (
     PayBills,
     PayOutcome,
     PayResult,
+    PreviousPaymentOpen,
     ReceiptChoiceRequired,
     Selection,
     SelectionState,
@@ -153,3 +154,31 @@ def test_paying_the_same_selection_again_after_back_cannot_charge_twice(
         pay_rig.service.select(list(selection.bills))  # "Back" to the list, same bill
     assert len(pay_rig.line.memory.approved) == 1
     assert len(pay_rig.printer.wait_for_jobs(1)) == 1
+
+
+def test_a_terminal_silent_after_approving_is_recovered_and_paid_once(pay_rig: PayRig) -> None:
+    pay_rig.line.memory.queue(Script(Fault.NO_ANSWER, charged=True))
+    outcome = pay(pay_rig.service, water_bill_selection(pay_rig))
+    assert outcome.result is PayResult.PAID_PRINTED and outcome.payment is not None
+    (sale,) = pay_rig.line.memory.approved
+    assert outcome.payment.authorization_code == sale.authorization_code
+    assert pay_rig.line.memory.sale_commands == 1
+    assert len(pay_rig.printer.wait_for_jobs(1)) == 1
+
+
+def test_a_line_lost_mid_sale_seals_the_selection_and_blocks_new_sales_until_recovered(
+        pay_rig: PayRig) -> None:
+    pay_rig.line.memory.queue(Script(Fault.DISCONNECT))
+    selection = water_bill_selection(pay_rig)
+    outcome = pay(pay_rig.service, selection)
+    assert outcome.result is PayResult.CHECKING and outcome.payment is not None
+    assert pay_rig.store.journal.get(outcome.payment.ticket).state is PaymentState.UNKNOWN
+    with pytest.raises(SelectionUsed):
+        pay(pay_rig.service, selection)
+    other = pay_rig.service.bill_from_barcode(bill_barcode.encode(
+        bill_barcode.Bill("100000000002", 5_000_00, date(2026, 12, 31))))
+    fresh = pay_rig.service.select([other])
+    with pytest.raises(PreviousPaymentOpen):
+        pay(pay_rig.service, fresh)  # the unknown row must be settled first
+    assert fresh.state is SelectionState.OPEN and pay_rig.printer.jobs == []
+    assert pay_rig.line.memory.sale_commands == 1
