@@ -43,6 +43,8 @@ class DeviceHub:
         self._lock = threading.Lock()
         self._last: dict[DeviceClass, DeviceStatus] = {}
         self._subscribers: list[DeviceListener] = []
+        self._stop_watching = threading.Event()
+        self._watcher: threading.Thread | None = None
         if eid is not None:
             eid.add_listener(self._on_status)
             self._last[DeviceClass.EID] = eid.status
@@ -88,6 +90,33 @@ class DeviceHub:
                 self.terminal.poll()
             except DriverError as err:  # the driver published the matching state
                 log.warning("payment terminal does not answer a poll: %s", err)
+
+    def start_watching(self, interval_s: float) -> None:
+        """Refresh every ``interval_s`` on a thread, so a device that came back is seen.
+
+        Printer and terminal calls queue on their own device threads, so a refresh never
+        interleaves with a sale or a print job; it waits for them.
+        """
+        if self._watcher is not None:
+            return
+        self._stop_watching.clear()
+        self._watcher = threading.Thread(target=self._watch, args=(interval_s,),
+                                         name="device-hub-watch", daemon=True)
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        """Stop the refresh thread and wait for it (at most one refresh)."""
+        self._stop_watching.set()
+        if self._watcher is not None:
+            self._watcher.join()
+            self._watcher = None
+
+    def _watch(self, interval_s: float) -> None:
+        while not self._stop_watching.wait(interval_s):
+            try:
+                self.refresh()
+            except Exception:  # never let a driver bug end the watch
+                log.exception("device refresh failed")
 
     # -- capabilities ------------------------------------------------------------------
     def _usable(self, device: DeviceClass, present: bool) -> bool:

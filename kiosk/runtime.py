@@ -35,6 +35,7 @@ from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
 
 log = logging.getLogger(__name__)
+DEVICE_REFRESH_S = 10.0  # how soon a device that came back (terminal, printer) is usable again
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Runtime:
         self._devices_started = True
         self.devices.refresh()
         self.recover_payments()
+        self.devices.start_watching(DEVICE_REFRESH_S)
         self.sync.subscribe(self._link_changed)
         try:
             catalog = self.store.catalog.current(self.uploader)
@@ -100,6 +102,7 @@ class Runtime:
         """Stop the sync worker and the devices, then release the API session and the database."""
         self.sync.stop()
         hub = self.devices
+        hub.stop_watching()
         if hub.eid is not None and self._devices_started:
             hub.eid.stop()
         elif hub.eid is not None:  # never started: only its device thread to release

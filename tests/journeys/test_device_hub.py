@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus
 from drivers.printer.driver import EscposReceiptPrinter
@@ -123,3 +125,28 @@ def test_terminal_disconnect_disables_card_payment(terminal_line: TerminalLine) 
     hub.refresh()
     assert not hub.can_pay_by_card()
     assert DeviceClass.PAYMENT in ui.snapshot().faults
+
+
+def test_watching_sees_paper_run_out_and_come_back_without_being_asked(
+        sim_printer: EscposReceiptPrinter, printer_sim: PrinterSimulator) -> None:
+    hub = DeviceHub(None, sim_printer, None)
+    modes: list[ReceiptMode] = []
+    hub.subscribe(lambda _status: modes.append(hub.receipt_mode()))
+    hub.start_watching(0.05)
+    try:
+        wait_until(lambda: hub.receipt_mode() is ReceiptMode.PAPER)
+        printer_sim.faults.set_paper("out")
+        wait_until(lambda: hub.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED)
+        printer_sim.faults.set_paper("ok")
+        wait_until(lambda: hub.receipt_mode() is ReceiptMode.PAPER)
+    finally:
+        hub.stop_watching()
+    assert modes == [ReceiptMode.PAPER, ReceiptMode.QR_ONLY_IF_ACCEPTED, ReceiptMode.PAPER]
+    assert not [t for t in threading.enumerate() if t.name == "device-hub-watch"]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
