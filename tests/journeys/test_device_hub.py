@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 
 from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus
 from drivers.printer.driver import EscposReceiptPrinter
@@ -12,6 +10,7 @@ from drivers.printer.simulator import PrinterSimulator
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.services.ui_state import UiState
 from tests.payment.conftest import TerminalLine
+from tests.rig.wait import wait_for
 
 
 class ListenerSource:
@@ -134,19 +133,12 @@ def test_watching_sees_paper_run_out_and_come_back_without_being_asked(
     hub.subscribe(lambda _status: modes.append(hub.receipt_mode()))
     hub.start_watching(0.05)
     try:
-        wait_until(lambda: hub.receipt_mode() is ReceiptMode.PAPER)
+        wait_for(lambda: hub.receipt_mode() is ReceiptMode.PAPER, "receipt mode PAPER")
         printer_sim.faults.set_paper("out")
-        wait_until(lambda: hub.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED)
+        wait_for(lambda: hub.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED, "QR mode")
         printer_sim.faults.set_paper("ok")
-        wait_until(lambda: hub.receipt_mode() is ReceiptMode.PAPER)
+        wait_for(lambda: hub.receipt_mode() is ReceiptMode.PAPER, "receipt mode PAPER")
     finally:
         hub.stop_watching()
     assert modes == [ReceiptMode.PAPER, ReceiptMode.QR_ONLY_IF_ACCEPTED, ReceiptMode.PAPER]
     assert not [t for t in threading.enumerate() if t.name == "device-hub-watch"]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)

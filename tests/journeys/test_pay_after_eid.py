@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import time
 from pathlib import Path
 
 from drivers.printer.driver import EscposReceiptPrinter
@@ -14,6 +13,7 @@ from offline_cache.journal import PaymentState
 from tests.api.pki import make_ca, make_citizen, write_pem
 from tests.journeys.conftest import TerminalLine, pay_rig_on
 from tests.rig.api_server import running_api_server
+from tests.rig.wait import wait_for
 
 MARIA = ("65031200353", "García Pérez", "María José")  # config/demo/citizens.toml
 
@@ -41,9 +41,8 @@ def test_all_debts_of_an_identified_citizen_are_paid_in_one_sale_with_one_receip
         assert sale.amount_pesos * 100 == selection.total_cents
         (job,) = rig.printer.wait_for_jobs(1)
         assert all(bill.reference in job.text for bill in found.bills)
-        deadline = time.monotonic() + 15
-        while rig.store.journal.get(outcome.payment.ticket).state is not PaymentState.SYNCED:
-            assert time.monotonic() < deadline, "payment not delivered"
-            time.sleep(0.05)
+        ticket = outcome.payment.ticket
+        wait_for(lambda: rig.store.journal.get(ticket).state is PaymentState.SYNCED,
+                 "the payment to be delivered")
         after = asyncio.run(rig.service.debts_of_citizen(session))
         assert after.bills == () and after.message_key is not None  # nothing left to pay

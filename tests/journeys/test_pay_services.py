@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -26,17 +25,9 @@ from kiosk.services.pay_bills import (
 )
 from offline_cache.journal import PaymentState
 from tests.journeys.conftest import PayRig
+from tests.rig.wait import wait_for
 
 WATER_ACCOUNT, WATER_REFERENCE = "AG00000001", "200000000001"
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def pay(service: PayBills, selection: Selection, progress: list[str] | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from offline_cache.store import OfflineStore
 from tests.rig.api_server import ApiServer
 from tests.rig.config import write_config
 from tests.rig.serial_pty import SerialPair
+from tests.rig.wait import wait_for
 
 KIOSK_ID = "kiosk-runtime-devices"
 BILLS = [{"reference": "200000000002", "amount_cents": 1_500_000}]
@@ -92,10 +92,8 @@ def test_start_settles_a_sale_left_unknown_before_serving_and_delivers_it_once(
             assert runtime.devices.can_pay_by_card()
             assert runtime.devices.receipt_mode() is ReceiptMode.PAPER
             assert runtime.ui_state.snapshot().faults == {}
-            deadline = time.monotonic() + 15
-            while runtime.store.journal.get(ticket).state is not PaymentState.SYNCED:
-                assert time.monotonic() < deadline, "the recovered payment was not delivered"
-                time.sleep(0.05)
+            wait_for(lambda: runtime.store.journal.get(ticket).state is PaymentState.SYNCED,
+                     "the recovered payment to be delivered")
         finally:
             runtime.close()
     assert terminal_sim.memory.sale_commands == 1  # recovery asked; it never sold again
