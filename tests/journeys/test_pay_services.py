@@ -97,8 +97,7 @@ def test_a_declined_card_prints_nothing_and_records_nothing_at_the_api(
     assert outcome.result is PayResult.NOT_PAID and outcome.payment is not None
     assert pay_rig.store.journal.get(outcome.payment.ticket).state is PaymentState.DECLINED
     assert selection.state is SelectionState.OPEN  # nothing taken: another card may be tried
-    pay_rig.sync.wake()
-    time.sleep(0.6)
+    assert pay_rig.sync.status().queue_depth == 0  # nothing was queued for the API
     assert pay_rig.printer.jobs == []
     assert pay_rig.payments_at_api(outcome.payment.idempotency_key) == 0
 
