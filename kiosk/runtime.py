@@ -1,24 +1,41 @@
-"""The kiosk's running infrastructure: offline store, API client, sync worker.
+"""The kiosk's running infrastructure: offline store, API client, sync worker, devices.
 
-Built once by the composition root, started before the first citizen and always closed,
-so the sync thread and the database never outlive the app.
+Built once by the composition root (building does no device I/O), started before the first
+citizen and always closed, so threads, ports and the database never outlive the app.
+:meth:`Runtime.start` settles payments a crash or a lost answer left open BEFORE the
+kiosk serves anyone (the architecture's rule); while any stays open, card_payment.pay
+refuses new sales.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from drivers.base import DriverError
+from drivers.eid import build_eid_reader
+from drivers.eid.base import EidReader
+from drivers.payment.base import PaymentTerminal
+from drivers.payment.registry import open_terminal
+from drivers.printer.driver import EscposReceiptPrinter, build_printer
+from drivers.printer.profile import ProfileError
+from drivers.worker import DeviceWorker
 from kiosk.api import ApiClient
+from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
+from kiosk.services import payment_recovery
 from kiosk.services.ui_state import UiState
 from kiosk.settings import Settings
 from offline_cache.api_uploader import ApiUploader
+from offline_cache.database import OfflineDatabase
 from offline_cache.errors import CatalogUnavailable
+from offline_cache.journal import Payment
+from offline_cache.print_jobs import PrintJobStore
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
 
 log = logging.getLogger(__name__)
+DEVICE_REFRESH_S = 10.0  # how soon a device that came back (terminal, printer) is usable again
 
 
 @dataclass
@@ -30,9 +47,19 @@ class Runtime:
     uploader: ApiUploader
     sync: SyncWorker
     ui_state: UiState
+    devices: DeviceHub = field(default_factory=lambda: DeviceHub(None, None, None))
+    print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
+    _devices_started: bool = field(default=False, init=False)
 
     def start(self) -> None:
-        """Refresh the catalog (the cache serves when the API is down) and start syncing."""
+        """Start the devices, settle open payments, refresh the catalog and start syncing."""
+        self.devices.subscribe(self.ui_state.device_status)
+        if self.devices.eid is not None:
+            self.devices.eid.start()
+        self._devices_started = True
+        self.devices.refresh()
+        self.recover_payments()
+        self.devices.start_watching(DEVICE_REFRESH_S)
         self.sync.subscribe(self._link_changed)
         try:
             catalog = self.store.catalog.current(self.uploader)
@@ -40,6 +67,28 @@ class Runtime:
         except CatalogUnavailable as err:
             log.warning("no catalog yet (%s); browsing is empty until the first sync", err)
         self.sync.start()
+
+    def recover_payments(self) -> list[Payment]:
+        """Settle payments left authorizing/unknown with the terminal's last sale (blocking).
+
+        Returns the settled rows. A row that cannot be settled (terminal unreachable,
+        approved amount differs) stays open and is logged: no new sale starts until it is.
+        """
+        if not self.store.journal.needing_recovery():
+            return []
+        terminal = self.devices.terminal
+        if terminal is None:
+            log.error("payments need recovery but no terminal is configured; card payment "
+                      "stays blocked until a technician settles them")
+            return []
+        try:
+            settled = payment_recovery.recover_all_blocking(self.store.journal, terminal)
+        except (DriverError, payment_recovery.RecoveryConflict) as err:
+            log.error("payment recovery incomplete (%s); card payment stays blocked", err)
+            return []
+        for payment in settled:
+            log.info("recovered ticket %06d: %s", payment.ticket, payment.state)
+        return settled
 
     def online(self) -> bool:
         """Tell whether the central API answered last time it was asked."""
@@ -50,8 +99,22 @@ class Runtime:
             self.ui_state.set_online(status.link is LinkState.ONLINE)
 
     def close(self) -> None:
-        """Stop the sync worker, then release the API session and the database."""
+        """Stop the sync worker and the devices, then release the API session and the database."""
         self.sync.stop()
+        hub = self.devices
+        hub.stop_watching()
+        if hub.eid is not None and self._devices_started:
+            hub.eid.stop()
+        elif hub.eid is not None:  # never started: only its device thread to release
+            worker = getattr(hub.eid, "worker", None)
+            if isinstance(worker, DeviceWorker):
+                worker.close()
+        if hub.terminal is not None:
+            hub.terminal.close()
+        if isinstance(hub.printer, EscposReceiptPrinter):
+            hub.printer.worker.close()
+        if self.print_jobs_db is not None:
+            self.print_jobs_db.close()
         self.api.close()
         self.store.close()
 
@@ -69,4 +132,31 @@ def build_runtime(settings: Settings) -> Runtime:
     api = ApiClient.from_settings(settings.api, token=enrolment["token"] if enrolment else None,
                                   language=settings.kiosk.default_language)
     uploader = ApiUploader(api)
-    return Runtime(store, api, uploader, store.sync_worker(uploader, settings.offline), UiState())
+    print_jobs_db = store.database.reopen()
+    devices = DeviceHub(_build_eid(settings), _build_printer(settings, print_jobs_db),
+                        _build_terminal(settings))
+    return Runtime(store, api, uploader, store.sync_worker(uploader, settings.offline),
+                   UiState(), devices, print_jobs_db)
+
+
+def _build_eid(settings: Settings) -> EidReader | None:
+    eid = settings.devices.eid
+    return build_eid_reader(eid.type, eid.reader, eid.poll_timeout_s)
+
+
+def _build_printer(settings: Settings, database: OfflineDatabase) -> EscposReceiptPrinter | None:
+    """Build the printer with its job store on the kiosk's database; None if unusable."""
+    try:
+        return build_printer(settings.devices.printer, PrintJobStore(database.db),
+                             DeviceWorker("printer"))
+    except ProfileError as err:
+        log.error("printer configuration unusable (%s): receipts only on screen", err)
+        return None
+
+
+def _build_terminal(settings: Settings) -> PaymentTerminal | None:
+    section = settings.devices.payment
+    return open_terminal(section.type, port=section.port,
+                         baudrate=section.baudrate, ack_timeout_s=section.ack_timeout_s,
+                         response_timeout_s=section.response_timeout_s,
+                         max_attempts=section.max_attempts)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from kiosk.enrolment import save_enrolment
 from kiosk.runtime import build_runtime
 from kiosk.settings import load_settings
 from tests.rig.config import write_config
-
-
-def wait_for(predicate, what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.rig.wait import wait_for
 
 
 def test_runtime_fetches_the_catalog_and_follows_the_link(tmp_path, own_api_server):

@@ -1,0 +1,141 @@
+"""The kiosk's devices seen as one: last status of each, change events, what they allow.
+
+:class:`DeviceHub` takes the drivers the composition root built (any may be ``None`` when
+configured ``"none"``), listens to each one and keeps its last :class:`DeviceStatus`. It
+answers the capability questions the screens ask (the architecture's "Degraded" rules):
+can the citizen pay by card, will the receipt come out on paper, can an e-ID be used.
+
+Threads: drivers call the hub from their own device threads, so the hub's state is guarded
+by a lock and its subscribers are called on the device thread too. Subscribers must not
+block; the UI re-schedules each event onto Kivy's main thread (``Clock.schedule_once``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from enum import StrEnum
+
+from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus, DriverError
+from drivers.eid.base import EidReader
+from drivers.payment.base import PaymentTerminal
+from drivers.printer.base import ReceiptPrinter
+
+log = logging.getLogger(__name__)
+
+# A device in one of these states can serve a citizen (USER_ERROR: the citizen or a
+# technician must act on the medium, e.g. a card put in upside down; the device works).
+_USABLE = frozenset({DeviceState.ONLINE, DeviceState.BUSY, DeviceState.USER_ERROR})
+
+
+class ReceiptMode(StrEnum):
+    PAPER = "paper"
+    # paper out, cover open or printer down: pay only if the citizen accepts a QR on screen
+    QR_ONLY_IF_ACCEPTED = "qr_only_if_accepted"
+
+
+class DeviceHub:
+    """Last status of every device, republished to subscribers (thread-safe)."""
+
+    def __init__(self, eid: EidReader | None, printer: ReceiptPrinter | None,
+                 terminal: PaymentTerminal | None) -> None:
+        self.eid, self.printer, self.terminal = eid, printer, terminal
+        self._lock = threading.Lock()
+        self._last: dict[DeviceClass, DeviceStatus] = {}
+        self._subscribers: list[DeviceListener] = []
+        self._stop_watching = threading.Event()
+        self._watcher: threading.Thread | None = None
+        if eid is not None:
+            eid.add_listener(self._on_status)
+            self._last[DeviceClass.EID] = eid.status
+        if printer is not None:
+            printer.add_listener(self._on_status)
+        if terminal is not None:
+            terminal.add_listener(self._on_status)
+
+    # -- events ----------------------------------------------------------------------
+    def subscribe(self, listener: DeviceListener) -> None:
+        """Call ``listener`` with every known status now and on every change (any thread)."""
+        with self._lock:
+            self._subscribers.append(listener)
+            known = list(self._last.values())
+        for status in known:
+            listener(status)
+
+    def _on_status(self, status: DeviceStatus) -> None:
+        """Remember a driver's new status and pass it on (called on the device thread)."""
+        with self._lock:
+            if self._last.get(status.device) == status:
+                return
+            self._last[status.device] = status
+            subscribers = list(self._subscribers)
+        log.info("device %s is %s %s", status.device, status.state, dict(status.detail))
+        for listener in subscribers:
+            try:
+                listener(status)
+            except Exception:  # a faulty screen must not break the device thread
+                log.exception("device status subscriber failed")
+
+    def status(self, device: DeviceClass) -> DeviceStatus | None:
+        """Return the last status of ``device`` (None: absent or never heard from)."""
+        with self._lock:
+            return self._last.get(device)
+
+    def refresh(self) -> None:
+        """Ask the printer and the terminal how they are now (blocking; errors become status)."""
+        if self.printer is not None:
+            self.printer.status()  # publishes NO_DEVICE itself when unreachable
+        if self.terminal is not None:
+            try:
+                self.terminal.poll()
+            except DriverError as err:  # the driver published the matching state
+                log.warning("payment terminal does not answer a poll: %s", err)
+
+    def start_watching(self, interval_s: float) -> None:
+        """Refresh every ``interval_s`` on a thread, so a device that came back is seen.
+
+        Printer and terminal calls queue on their own device threads, so a refresh never
+        interleaves with a sale or a print job; it waits for them.
+        """
+        if self._watcher is not None:
+            return
+        self._stop_watching.clear()
+        self._watcher = threading.Thread(target=self._watch, args=(interval_s,),
+                                         name="device-hub-watch", daemon=True)
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        """Stop the refresh thread and wait for it (at most one refresh)."""
+        self._stop_watching.set()
+        if self._watcher is not None:
+            self._watcher.join()
+            self._watcher = None
+
+    def _watch(self, interval_s: float) -> None:
+        while not self._stop_watching.wait(interval_s):
+            try:
+                self.refresh()
+            except Exception:  # never let a driver bug end the watch
+                log.exception("device refresh failed")
+
+    # -- capabilities ------------------------------------------------------------------
+    def _usable(self, device: DeviceClass, present: bool) -> bool:
+        status = self.status(device)
+        return present and status is not None and status.state in _USABLE
+
+    def can_pay_by_card(self) -> bool:
+        """Tell whether the terminal is configured and answered last time it was asked."""
+        return self._usable(DeviceClass.PAYMENT, self.terminal is not None)
+
+    def can_use_eid(self) -> bool:
+        """Tell whether an e-ID reader is configured and its service sees it."""
+        return self._usable(DeviceClass.EID, self.eid is not None)
+
+    def receipt_mode(self) -> ReceiptMode:
+        """Say whether receipts come out on paper or only as a QR the citizen must accept."""
+        status = self.status(DeviceClass.PRINTER)
+        if self.printer is None or status is None:
+            return ReceiptMode.QR_ONLY_IF_ACCEPTED
+        if status.state in (DeviceState.ONLINE, DeviceState.BUSY):
+            return ReceiptMode.PAPER
+        return ReceiptMode.QR_ONLY_IF_ACCEPTED

@@ -1,0 +1,276 @@
+"""The Pay journey without screens: find debts, select bills, pay by card, print the receipt.
+
+One :class:`PayBills` per citizen session. Money rules:
+
+* a :class:`Selection` is paid at most once: it is sealed as soon as the terminal approved
+  (or its outcome is unknown); pressing "Back" and paying again raises SelectionUsed, and a
+  bill paid in this session cannot be selected again (AlreadyPaid). A declined selection
+  reopens: nothing was taken, the citizen may try another card.
+* once approved, the payment stays paid whatever the printer does: paper out or a failed
+  print gives ``PAID_RECEIPT_ON_SCREEN`` with the print job id for a reprint, never a re-sale.
+* the receipt says "pending confirmation" until the API has recorded the payment (the sync
+  worker is woken and given a short moment to deliver it first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol, cast
+
+from drivers.base import DriverError
+from drivers.payment.base import PaymentTerminal, TerminalUnavailable
+from drivers.printer.base import PrintBlocked, PrintFailed, ReceiptPrinter
+from drivers.printer.receipt import Receipt
+from drivers.worker import DeviceWorker
+from kiosk import bill_barcode
+from kiosk.api import ApiClient
+from kiosk.api_errors import ApiError, ApiOffline
+from kiosk.api_types import Debt
+from kiosk.devices import DeviceHub, ReceiptMode
+from kiosk.i18n import N_
+from kiosk.services import card_payment
+from kiosk.services.payment_receipt import build_payment_receipt
+from kiosk.settings import KioskSection
+from offline_cache.journal import Journal, Payment, PaymentState
+from offline_cache.sync import LinkState, SyncWorker
+
+log = logging.getLogger(__name__)
+
+RECEIPT_PRINTED = N_("Payment approved. Please take your receipt.")
+RECEIPT_ON_SCREEN = N_("Payment approved. Your receipt is on the screen: scan the QR code.")
+OFFLINE_BARCODE = N_("No connection right now. You can still pay a bill by its barcode.")
+NO_DEBTS = N_("You have no pending debts.")
+
+
+class PrinterWithWorker(ReceiptPrinter, Protocol):
+    worker: DeviceWorker
+
+
+@dataclass(frozen=True)
+class PayableBill:
+    """A debt the citizen may pay, from the API or from a bill's barcode."""
+
+    reference: str
+    amount_cents: int
+    due_date: str
+    kind: str = "bill"
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DebtsFound:
+    """The answer to a debt search; ``message_key`` set when there is nothing to show."""
+
+    bills: tuple[PayableBill, ...]
+    offline: bool = False
+    message_key: str | None = None
+
+
+class SelectionState(StrEnum):
+    OPEN = "open"
+    PAYING = "paying"
+    SEALED = "sealed"  # approved or unknown: must never reach the terminal again
+
+
+@dataclass
+class Selection:
+    """The bills the citizen chose; paid at most once."""
+
+    bills: tuple[PayableBill, ...]
+    state: SelectionState = SelectionState.OPEN
+
+    @property
+    def total_cents(self) -> int:
+        """The amount the terminal will be asked for."""
+        return sum(bill.amount_cents for bill in self.bills)
+
+
+class PayError(Exception):
+    """A pay request refused before any money moved; ``message_key`` is for the screen."""
+
+    message_key = N_("This payment cannot be made. Please start again.")
+
+
+class SelectionUsed(PayError):
+    message_key = N_("These bills were already paid. Start a new payment to pay others.")
+
+
+class AlreadyPaid(PayError):
+    message_key = N_("One of these bills was already paid a moment ago.")
+
+
+class PreviousPaymentOpen(PayError):
+    message_key = N_("The kiosk is checking an earlier payment. Please ask for help.")
+
+
+class ReceiptChoiceRequired(PayError):
+    message_key = N_("The printer is out of service. Pay only if a receipt on screen is enough.")
+
+
+class PayResult(StrEnum):
+    PAID_PRINTED = "paid_printed"
+    PAID_RECEIPT_ON_SCREEN = "paid_receipt_on_screen"
+    NOT_PAID = "not_paid"
+    CHECKING = "checking"  # outcome unknown: recovery settles it; never charged twice
+
+
+@dataclass(frozen=True)
+class PayOutcome:
+    """What the pay screen shows after a payment attempt."""
+
+    result: PayResult
+    message_key: str
+    payment: Payment | None
+    receipt: Receipt | None = None
+    print_job_id: int | None = None
+    pending_confirmation: bool = False
+
+
+class PayBills:
+    """The Pay use cases for one citizen session (plain async, no Kivy)."""
+
+    def __init__(self, *, api: ApiClient, journal: Journal, devices: DeviceHub,
+                 kiosk: KioskSection, sync: SyncWorker | None = None,
+                 language: str = "es", confirm_wait_s: float = 3.0) -> None:
+        self.api, self.journal, self.devices, self.kiosk = api, journal, devices, kiosk
+        self.sync, self.language, self.confirm_wait_s = sync, language, confirm_wait_s
+        self._paid: set[str] = set()
+
+    # -- finding debts ------------------------------------------------------------------
+    async def debts_of_citizen(self, citizen_session: str) -> DebtsFound:
+        """List the identified citizen's pending debts (proactive service after e-ID)."""
+        return await self._lookup(lambda: self.api.my_debts(citizen_session))
+
+    async def debts_by_account(self, key: str, value: str) -> DebtsFound:
+        """Look up pending debts by cadastral_key, water_account, plate or national_number."""
+        return await self._lookup(lambda: self.api.debts(**{key: value}))
+
+    async def _lookup(self, call: Callable[[], list[Debt]]) -> DebtsFound:
+        try:
+            debts = await asyncio.to_thread(call)
+        except ApiOffline as err:
+            log.info("debt lookup offline: %s", err)
+            return DebtsFound((), offline=True, message_key=OFFLINE_BARCODE)
+        except ApiError as err:
+            log.warning("debt lookup failed: %s", err)
+            return DebtsFound((), message_key=err.message_key)
+        bills = tuple(PayableBill(d["reference"], int(d["amount_cents"]), d["due_date"],
+                                  d["kind"], {k: str(v) for k, v in d["description"].items()})
+                      for d in debts if d["reference"] not in self._paid)
+        return DebtsFound(bills, message_key=None if bills else NO_DEBTS)
+
+    def bill_from_barcode(self, barcode: str) -> PayableBill:
+        """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""
+        bill = bill_barcode.decode(barcode)
+        return PayableBill(bill.reference, bill.amount_cents, bill.due_date.isoformat())
+
+    # -- paying -------------------------------------------------------------------------
+    def select(self, bills: list[PayableBill]) -> Selection:
+        """Start a payment of ``bills``; raise AlreadyPaid or ValueError (nothing chosen)."""
+        if not bills:
+            raise ValueError("select at least one bill")
+        if any(bill.reference in self._paid for bill in bills):
+            raise AlreadyPaid("a selected bill was paid earlier in this session")
+        return Selection(tuple(bills))
+
+    async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
+                  receipt_on_screen_ok: bool = False) -> PayOutcome:
+        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired."""
+        if selection.state is not SelectionState.OPEN:
+            raise SelectionUsed(f"selection is {selection.state}")
+        if any(bill.reference in self._paid for bill in selection.bills):
+            raise AlreadyPaid("a selected bill was paid earlier in this session")
+        if self.devices.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED \
+                and not receipt_on_screen_ok:
+            raise ReceiptChoiceRequired("printer unusable and the QR receipt not accepted")
+        terminal = self.devices.terminal
+        if terminal is None:
+            return PayOutcome(PayResult.NOT_PAID, TerminalUnavailable.message_key, None)
+        selection.state = SelectionState.PAYING
+        try:
+            outcome = await self._charge(terminal, selection, on_progress)
+        except PreviousPaymentOpen:
+            selection.state = SelectionState.OPEN  # refused before the terminal was asked
+            raise
+        except BaseException:
+            selection.state = SelectionState.SEALED  # cannot tell what happened: never again
+            raise
+        if outcome.status is card_payment.PaymentStatus.NOT_PAID:
+            selection.state = SelectionState.OPEN
+            return PayOutcome(PayResult.NOT_PAID, outcome.message_key, outcome.payment)
+        selection.state = SelectionState.SEALED
+        self._paid.update(bill.reference for bill in selection.bills)
+        if outcome.status is card_payment.PaymentStatus.CHECKING:
+            return PayOutcome(PayResult.CHECKING, outcome.message_key, outcome.payment)
+        return await self._issue_receipt(outcome.payment, selection)
+
+    async def _charge(self, terminal: PaymentTerminal, selection: Selection,
+                      on_progress: Callable[[str], None]) -> card_payment.PaymentOutcome:
+        bills = [{"reference": b.reference, "amount_cents": b.amount_cents}
+                 for b in selection.bills]
+        try:
+            return await card_payment.pay(self.journal, terminal, selection.total_cents,
+                                          bills, on_progress)
+        except card_payment.RecoveryPending as err:
+            log.error("payment refused: %s", err)
+            raise PreviousPaymentOpen(str(err)) from err
+
+    async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:
+        pending = not await self._confirmed(payment.ticket)
+        receipt = build_payment_receipt(
+            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
+        return await self._print(payment, receipt, pending)
+
+    async def _confirmed(self, ticket: int) -> bool:
+        """Give the sync worker a moment to deliver the payment (False: still pending)."""
+        if self.sync is None or self.sync.link is LinkState.OFFLINE:
+            return False
+        self.sync.wake()
+        deadline = time.monotonic() + self.confirm_wait_s
+        while time.monotonic() < deadline:
+            if (await asyncio.to_thread(self.journal.get, ticket)).state is PaymentState.SYNCED:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    async def _print(self, payment: Payment, receipt: Receipt, pending: bool,
+                     job_id: int | None = None) -> PayOutcome:
+        printer = self.devices.printer
+        on_screen = PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
+                               receipt, job_id, pending)
+        if printer is None:
+            return on_screen
+        worker = cast(PrinterWithWorker, printer).worker  # the driver's own thread
+        try:
+            if job_id is None:
+                job_id = await worker.run(printer.print_receipt, receipt)
+            else:
+                await worker.run(printer.reprint, job_id)
+        except (PrintBlocked, PrintFailed) as err:
+            log.warning("ticket %06d paid; receipt job %d not printed: %s",
+                        payment.ticket, err.job_id, err)
+            return PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
+                              receipt, err.job_id, pending)
+        except DriverError as err:
+            log.warning("ticket %06d paid; printer failed: %s", payment.ticket, err)
+            return on_screen
+        current = await asyncio.to_thread(self.journal.get, payment.ticket)
+        if current.state is not PaymentState.RECEIPT_PRINTED:
+            current = await asyncio.to_thread(self.journal.record_receipt_printed,
+                                              payment.ticket)
+        return PayOutcome(PayResult.PAID_PRINTED, RECEIPT_PRINTED, current, receipt, job_id,
+                          pending)
+
+    async def reprint(self, outcome: PayOutcome) -> PayOutcome:
+        """Print a paid receipt that stayed on screen (paper back); never charges again."""
+        if outcome.payment is None or outcome.receipt is None:
+            raise PayError("nothing to reprint")
+        return await self._print(outcome.payment, outcome.receipt,
+                                 outcome.pending_confirmation, outcome.print_job_id)
