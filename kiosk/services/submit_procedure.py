@@ -92,8 +92,12 @@ def prefill(procedure: Mapping[str, Any], identity: CitizenIdentity | None) -> d
         return {}
     known = {"national_number": identity.national_number, "full_name": identity.full_name,
              "address": identity.address or ""}
-    return {f.name: known[f.prefill] for f in form_fields(procedure)
-            if known.get(f.prefill)}
+    answers: dict[str, str] = {}
+    for form_field in form_fields(procedure):
+        value = known.get(form_field.prefill or "")
+        if value:
+            answers[form_field.name] = value
+    return answers
 
 
 def validate_answer(form_field: FormField, value: str) -> str | None:

@@ -24,11 +24,13 @@ from kiosk.services.check_status import (
     normalise_case_number,
 )
 from kiosk.services.identify import (
+    MSG_API_OFFLINE,
     Authenticated,
     CitizenIdentity,
     Identifier,
     IdentifyFailed,
     IdentityPreview,
+    PinLocked,
     PinWrong,
     SessionEnded,
     shared_fields,
@@ -48,6 +50,7 @@ from offline_cache.sync import SyncWorker
 from procedure_api.catalog_data import PROCEDURES
 from tests.eid.conftest import CITIZENS, StatusLog, card_is
 from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
+from tests.rig.net import free_port
 from tests.rig.pcsc import VIRTUAL_READER
 
 pytestmark = pytest.mark.pcsc
@@ -170,6 +173,26 @@ def test_wrong_pin_shows_the_cards_tries_left_and_is_not_retried(reader, card, c
     assert outcome == PinWrong(tries_left=2)
     assert card.status()["apdu_count"] == 1  # one VERIFY, nothing after it
     assert pin == bytearray(4)
+    identifier.end()
+
+
+def test_last_wrong_pin_reports_the_pin_blocked(reader, card, client):
+    card.set_pin(MARIA.pin, tries=1)
+    outcome = asyncio.run(Identifier(reader, client).authenticate(bytearray(b"9999")))
+    assert outcome == PinLocked()
+    REDACTOR.forget_all()
+
+
+def test_unreachable_api_fails_plainly_before_the_card_spends_a_pin_try(reader, card):
+    offline = ApiClient(f"http://127.0.0.1:{free_port()}/v1", token="t", retries=0,
+                        connect_timeout_s=1.0)
+    identifier = Identifier(reader, offline)
+    assert isinstance(asyncio.run(identifier.preview()), IdentityPreview)
+    card.reset_apdu_count()
+    pin = bytearray(MARIA.pin.encode())
+    assert asyncio.run(identifier.authenticate(pin)) == IdentifyFailed(MSG_API_OFFLINE)
+    assert card.status()["apdu_count"] == 0
+    assert pin == bytearray(len(pin))
     identifier.end()
 
 
