@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from drivers.eid.reader import PcscEidReader
 from drivers.eid.virtual_card.control import VirtualCardClient
-from tests.eid.conftest import CITIZENS, wait_slot
+from tests.eid.conftest import CITIZENS, StatusLog, card_is, wait_slot
 from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 from tests.rig.net import free_port
-from tests.rig.pcsc import Pcscd
+from tests.rig.pcsc import VIRTUAL_READER, Pcscd
 from tests.rig.serial_pty import SerialPair, open_serial_pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +107,19 @@ def card(card_process: VirtualCardClient) -> VirtualCardClient:
     card_process.insert(CITIZENS[0].national_number)
     wait_slot(present=True)
     return card_process
+
+
+@pytest.fixture
+def statuses() -> StatusLog:
+    return StatusLog()
+
+
+@pytest.fixture
+def reader(card: VirtualCardClient, statuses: StatusLog) -> Iterator[PcscEidReader]:
+    """Our reader driver, started, with the card recognised."""
+    driver = PcscEidReader(VIRTUAL_READER, monitor_timeout_s=0.5)
+    driver.add_listener(statuses)
+    driver.start()
+    statuses.wait_for(card_is("present"))
+    yield driver
+    driver.stop()

@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.i18n import N_
 from kiosk.services.identify import CitizenIdentity
+from offline_cache.catalog import CatalogCache
 from offline_cache.submissions import Submissions, SubmissionState
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,17 @@ class FormInvalid:
 
 
 SubmitOutcome = Submitted | FormInvalid
+
+
+def procedure_document(cache: CatalogCache, procedure_id: str) -> dict[str, Any] | None:
+    """The cached catalog's full procedure (with ``form_schema``), or None if unknown.
+
+    Browsing screens hold :class:`kiosk.services.browse_catalog.Procedure`, which has no
+    form; the request journey starts from its ``id``.
+    """
+    cached = cache.cached()
+    procedures = cached.body.get("procedures", []) if cached is not None else []
+    return next((dict(p) for p in procedures if p.get("id") == procedure_id), None)
 
 
 def form_fields(procedure: Mapping[str, Any]) -> list[FormField]:

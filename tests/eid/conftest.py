@@ -1,17 +1,14 @@
-"""Fixtures for the e-ID tests: a real pcscd, the virtual card process, our reader."""
+"""Helpers for the e-ID tests: status log, slot waits, card swaps (fixtures: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from drivers.base import DeviceStatus
 from drivers.eid.citizens import load_citizens
-from drivers.eid.reader import PcscEidReader
 from drivers.eid.virtual_card.control import VirtualCardClient
 from tests.rig.pcsc import VIRTUAL_READER
 
@@ -78,19 +75,3 @@ def reinsert(client: VirtualCardClient, citizen: str | None = None) -> None:
     wait_slot(present=False)
     client.insert(citizen)
     wait_slot(present=True)
-
-
-@pytest.fixture
-def statuses() -> StatusLog:
-    return StatusLog()
-
-
-@pytest.fixture
-def reader(card: VirtualCardClient, statuses: StatusLog) -> Iterator[PcscEidReader]:
-    """Our reader driver, started, with the card recognised."""
-    driver = PcscEidReader(VIRTUAL_READER, monitor_timeout_s=0.5)
-    driver.add_listener(statuses)
-    driver.start()
-    statuses.wait_for(card_is("present"))
-    yield driver
-    driver.stop()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from drivers.eid.reader import PcscEidReader
 from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api import ApiClient
 from kiosk.logging_setup import RedactingFormatter
@@ -42,16 +41,16 @@ from kiosk.services.submit_procedure import (
     SubmitProcedure,
     Submitted,
     prefill,
+    procedure_document,
     summary,
 )
 from offline_cache.api_uploader import ApiUploader
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 from procedure_api.catalog_data import PROCEDURES
-from tests.eid.conftest import CITIZENS, StatusLog, card_is
+from tests.eid.conftest import CITIZENS
 from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 from tests.rig.net import free_port
-from tests.rig.pcsc import VIRTUAL_READER
 
 pytestmark = pytest.mark.pcsc
 MARIA = CITIZENS[0]
@@ -78,17 +77,6 @@ def kiosk(eid_api: ApiServer) -> EnrolledKiosk:
 @pytest.fixture
 def client(kiosk: EnrolledKiosk) -> ApiClient:
     return kiosk.client(retries=0, connect_timeout_s=1.0)
-
-
-@pytest.fixture
-def reader(card: VirtualCardClient) -> Iterator[PcscEidReader]:
-    statuses = StatusLog()
-    driver = PcscEidReader(VIRTUAL_READER, monitor_timeout_s=0.5)
-    driver.add_listener(statuses)
-    driver.start()
-    statuses.wait_for(card_is("present"))
-    yield driver
-    driver.stop()
 
 
 @pytest.fixture
@@ -213,11 +201,14 @@ def test_signed_submission_gets_a_case_number_shown_under_the_citizens_cases(
     worker.start()
     identifier = Identifier(reader, client)
     try:
+        store.catalog.current(ApiUploader(client))  # the form comes from the API's catalog
+        procedure = procedure_document(store.catalog, "residence_certificate")
+        assert procedure is not None and procedure["identity_level"] == "eid"
         auth = asyncio.run(identifier.authenticate(bytearray(MARIA.pin.encode())))
         assert isinstance(auth, Authenticated)
-        answers = {**prefill(RESIDENCE, auth.identity), "phone": "+56912345678"}
+        answers = {**prefill(procedure, auth.identity), "phone": "+56912345678"}
         sent = asyncio.run(SubmitProcedure(store.submissions, worker.wake).submit(
-            RESIDENCE, answers, auth.identity))
+            procedure, answers, auth.identity))
         assert isinstance(sent, Submitted) and sent.case_number is not None
         assert not sent.pending_confirmation
         status = CheckStatus(client)
