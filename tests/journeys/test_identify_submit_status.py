@@ -16,9 +16,11 @@ from kiosk.api import ApiClient
 from kiosk.logging_setup import RedactingFormatter
 from kiosk.redaction import REDACTOR
 from kiosk.services.check_status import (
+    MSG_CASE_NOT_FOUND,
     CaseFound,
     CheckStatus,
     CitizenOverview,
+    StatusRefused,
     StatusUnavailable,
     normalise_case_number,
 )
@@ -217,6 +219,8 @@ def test_signed_submission_gets_a_case_number_shown_under_the_citizens_cases(
         assert sent.case_number in [c["case_number"] for c in overview.open_cases]
         found = asyncio.run(status.by_case_number(sent.case_number.lower()))
         assert isinstance(found, CaseFound) and found.case["status"] == "received"
+        unknown = asyncio.run(status.by_case_number("VE-1999-999999"))
+        assert unknown == StatusRefused(MSG_CASE_NOT_FOUND)
         assert store.submissions.get(sent.submission_id).form == {}  # purged once synced
     finally:
         identifier.end()
