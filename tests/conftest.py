@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from drivers.eid.reader import PcscEidReader
+from drivers.eid.virtual_card.control import VirtualCardClient
+from tests.eid.conftest import CITIZENS, StatusLog, card_is, wait_slot
 from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 from tests.rig.net import free_port
-from tests.rig.pcsc import Pcscd
+from tests.rig.pcsc import VIRTUAL_READER, Pcscd
 from tests.rig.serial_pty import SerialPair, open_serial_pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -63,3 +68,58 @@ def own_api_server(tmp_path: Path) -> Iterator[ApiServer]:
     """A private reference API this test may stop, kill and start again (same port, DB)."""
     with running_api_server(tmp_path / "api") as server:
         yield server
+
+
+# --- e-ID: the virtual card (one process per session: vpcd has one fixed port) -----------
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The virtual e-ID card's test PKI folder (eid-ca.pem for an API that trusts it)."""
+    return tmp_path_factory.mktemp("eid-pki")
+
+
+@pytest.fixture(scope="session")
+def card_process(pcscd: Pcscd, pki_dir: Path) -> Iterator[VirtualCardClient]:
+    """The virtual card program (``python -m drivers.eid.virtual_card``) and its client."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drivers.eid.virtual_card", "--pki", str(pki_dir)],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert "ready" in line, f"virtual card did not start: {line!r}"
+    client = VirtualCardClient(int(line.split("control=")[1].split()[0]))
+    yield client
+    client.close()
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+@pytest.fixture
+def card(card_process: VirtualCardClient) -> VirtualCardClient:
+    """A healthy, inserted card of the first demo citizen with 3 PIN tries."""
+    card_process.remove()
+    wait_slot(present=False)
+    card_process.clear_faults()
+    for citizen in CITIZENS:
+        card_process.use_citizen(citizen.national_number)
+        card_process.set_pin(citizen.pin, tries=3)
+    card_process.insert(CITIZENS[0].national_number)
+    wait_slot(present=True)
+    return card_process
+
+
+@pytest.fixture
+def statuses() -> StatusLog:
+    return StatusLog()
+
+
+@pytest.fixture
+def reader(card: VirtualCardClient, statuses: StatusLog) -> Iterator[PcscEidReader]:
+    """Our reader driver, started, with the card recognised."""
+    driver = PcscEidReader(VIRTUAL_READER, monitor_timeout_s=0.5)
+    driver.add_listener(statuses)
+    driver.start()
+    statuses.wait_for(card_is("present"))
+    yield driver
+    driver.stop()

@@ -1,22 +1,16 @@
-"""Fixtures for the e-ID tests: a real pcscd, the virtual card process, our reader."""
+"""Helpers for the e-ID tests: status log, slot waits, card swaps (fixtures: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from drivers.base import DeviceStatus
 from drivers.eid.citizens import load_citizens
-from drivers.eid.reader import PcscEidReader
 from drivers.eid.virtual_card.control import VirtualCardClient
-from tests.rig.pcsc import VIRTUAL_READER, Pcscd
+from tests.rig.pcsc import VIRTUAL_READER
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CITIZENS = load_citizens()
@@ -54,29 +48,6 @@ def card_is(state: str) -> Callable[[DeviceStatus], bool]:
     return lambda status: status.detail.get("card") == state
 
 
-@pytest.fixture(scope="session")
-def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("eid-pki")
-
-
-@pytest.fixture(scope="session")
-def card_process(pcscd: Pcscd, pki_dir: Path) -> Iterator[VirtualCardClient]:
-    """The virtual card program (``python -m drivers.eid.virtual_card``) and its client."""
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "drivers.eid.virtual_card", "--pki", str(pki_dir)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert "ready" in line, f"virtual card did not start: {line!r}"
-    client = VirtualCardClient(int(line.split("control=")[1].split()[0]))
-    yield client
-    client.close()
-    process.terminate()
-    process.wait(timeout=10)
-    process.stdout.close()
-
-
 def wait_slot(present: bool, timeout: float = 10) -> None:
     """Block until pcscd itself sees the virtual slot full or empty (SCardGetStatusChange)."""
     from smartcard import scard
@@ -104,33 +75,3 @@ def reinsert(client: VirtualCardClient, citizen: str | None = None) -> None:
     wait_slot(present=False)
     client.insert(citizen)
     wait_slot(present=True)
-
-
-@pytest.fixture
-def card(card_process: VirtualCardClient) -> VirtualCardClient:
-    """A healthy, inserted card of the first demo citizen with 3 PIN tries."""
-    card_process.remove()
-    wait_slot(present=False)
-    card_process.clear_faults()
-    for citizen in CITIZENS:
-        card_process.use_citizen(citizen.national_number)
-        card_process.set_pin(citizen.pin, tries=3)
-    card_process.insert(CITIZENS[0].national_number)
-    wait_slot(present=True)
-    return card_process
-
-
-@pytest.fixture
-def statuses() -> StatusLog:
-    return StatusLog()
-
-
-@pytest.fixture
-def reader(card: VirtualCardClient, statuses: StatusLog) -> Iterator[PcscEidReader]:
-    """Our reader driver, started, with the card recognised."""
-    driver = PcscEidReader(VIRTUAL_READER, monitor_timeout_s=0.5)
-    driver.add_listener(statuses)
-    driver.start()
-    statuses.wait_for(card_is("present"))
-    yield driver
-    driver.stop()
