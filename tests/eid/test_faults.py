@@ -81,12 +81,14 @@ def test_truncated_identity_file_gives_card_data_invalid(reader, card):
         reader.read_identity()
 
 
-def test_spurious_end_of_file_mid_certificate_is_retried_not_truncated(reader, card):
+def test_spurious_end_of_file_mid_certificate_is_retried_not_truncated(reader, card, statuses):
     card.set_faults(eof_once_at=["3F00DF005038", 0xF8])
     certificate = reader.read_auth_certificate()
     assert card.status()["eof_fault_pending"] is False  # the card did send the 6B00
     card.clear_faults()
+    statuses.mark()
     reinsert(card)
+    statuses.wait_for(card_is("present"))  # the reader's own monitor, not only pcscd
     assert certificate == reader.read_auth_certificate()
 
 
