@@ -40,18 +40,23 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
                 exit_after: float | None = None) -> KioskShell:
     """Configure Kivy and build the app on ``runtime``'s services (not yet running)."""
     configure_kivy(settings)
+    from kivy.clock import Clock
+
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
+    catalog = OfflineBrowseCatalog(store.catalog, store.search)
+    # A newer catalog arrives on a background thread; the screens read it on Kivy's thread.
+    runtime.on_catalog_updated(lambda: Clock.schedule_once(lambda _dt: catalog.reload()))
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
         languages=tuple(settings.kiosk.languages),
         default_language=settings.kiosk.default_language,
         kiosk_mode=settings.kiosk.mode == "kiosk",
-        catalog=OfflineBrowseCatalog(store.catalog, store.search),
+        catalog=catalog,
         timeouts=settings.timeouts,
         ui_state=runtime.ui_state,
         assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),
@@ -68,12 +73,12 @@ def run_shell(shell: KioskShell) -> None:
 
 def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
               exit_after: float | None = None) -> int:
-    """Run the kiosk UI on the configured hardware until it is stopped."""
-    prepare(settings)
+    """Run the kiosk UI on the configured hardware until it is stopped (after prepare())."""
     runtime = build_runtime(settings)
     try:
+        shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after)
         runtime.start()
-        run_shell(build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after))
+        run_shell(shell)
     finally:
         runtime.close()
     return 0

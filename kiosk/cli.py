@@ -56,9 +56,10 @@ def cli() -> None:
 @exit_after_option
 def run(config_path: Path | None, screenshot: Path | None, exit_after: float | None) -> None:
     """Run the kiosk on the hardware named in the configuration."""
-    from kiosk.app import run_kiosk
+    from kiosk.app import prepare, run_kiosk
 
     settings = _load(config_path, SITE_CONFIG)
+    prepare(settings)
     sys.exit(run_kiosk(settings, screenshot=screenshot, exit_after=exit_after))
 
 

@@ -10,6 +10,8 @@ refuses new sales.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from drivers.base import DriverError
@@ -50,6 +52,12 @@ class Runtime:
     devices: DeviceHub = field(default_factory=lambda: DeviceHub(None, None, None))
     print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
     _devices_started: bool = field(default=False, init=False)
+    _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
+    _catalog_thread: threading.Thread | None = field(default=None, init=False)
+
+    def on_catalog_updated(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (from a background thread) when a newer catalog is stored."""
+        self._catalog_listeners.append(listener)
 
     def start(self) -> None:
         """Start the devices, settle open payments, refresh the catalog and start syncing."""
@@ -61,12 +69,23 @@ class Runtime:
         self.recover_payments()
         self.devices.start_watching(DEVICE_REFRESH_S)
         self.sync.subscribe(self._link_changed)
+        # The cached catalog serves at once; a slow or absent API must not delay start-up.
+        self._catalog_thread = threading.Thread(target=self._refresh_catalog,
+                                                name="catalog-refresh", daemon=True)
+        self._catalog_thread.start()
+        self.sync.start()
+
+    def _refresh_catalog(self) -> None:
+        before = self.store.catalog.cached()
         try:
             catalog = self.store.catalog.current(self.uploader)
-            log.info("catalog version %s ready", catalog.version)
         except CatalogUnavailable as err:
             log.warning("no catalog yet (%s); browsing is empty until the first sync", err)
-        self.sync.start()
+            return
+        log.info("catalog version %s ready", catalog.version)
+        if before is None or before.version != catalog.version:
+            for listener in list(self._catalog_listeners):
+                listener()
 
     def recover_payments(self) -> list[Payment]:
         """Settle payments left authorizing/unknown with the terminal's last sale (blocking).
@@ -100,6 +119,8 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the sync worker and the devices, then release the API session and the database."""
+        if self._catalog_thread is not None:
+            self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
         self.sync.stop()
         hub = self.devices
         hub.stop_watching()

@@ -26,8 +26,11 @@ def test_runtime_fetches_the_catalog_and_follows_the_link(tmp_path, own_api_serv
     runtime = build_runtime(settings)
     seen: list[bool] = []
     runtime.ui_state.subscribe(lambda notices: seen.append(notices.online))
+    updated = threading.Event()
+    runtime.on_catalog_updated(updated.set)
     try:
         runtime.start()
+        assert updated.wait(15), "the screens were never told about the new catalog"
         cached = runtime.store.catalog.cached()
         assert cached is not None and len(cached.body["procedures"]) >= 30
         wait_for(runtime.online, "the link to be online")
@@ -37,7 +40,9 @@ def test_runtime_fetches_the_catalog_and_follows_the_link(tmp_path, own_api_serv
         wait_for(lambda: seen[-1] is True, "the online notice again")
     finally:
         runtime.close()
-    assert not [t for t in threading.enumerate() if "sync" in t.name.lower()]
+    leftovers = [t.name for t in threading.enumerate()
+                 if "sync" in t.name.lower() or t.name == "catalog-refresh"]
+    assert not leftovers
 
 
 def test_runtime_starts_from_the_cache_when_the_api_is_down(tmp_path, own_api_server):
@@ -69,8 +74,23 @@ def test_an_unenrolled_kiosk_starts_and_keeps_work_queued(tmp_path, own_api_serv
     runtime = build_runtime(load_settings(path))
     try:
         runtime.start()  # the catalog needs a token: nothing cached, but no crash
-        assert runtime.store.catalog.cached() is None
         item = runtime.store.outbox.enqueue_assistance_request("help")
         assert item > 0
     finally:
         runtime.close()
+
+
+def test_start_up_does_not_wait_for_a_silent_api(tmp_path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        port = silent.getsockname()[1]
+        path = write_config(tmp_path, {"api": {"url": f"http://127.0.0.1:{port}/v1",
+                                               "read_timeout_s": 5, "retries": 0}})
+        runtime = build_runtime(load_settings(path))
+        try:
+            runtime.start()
+            refresh = [t for t in threading.enumerate() if t.name == "catalog-refresh"]
+            assert refresh and refresh[0].is_alive()  # start() returned; the fetch still waits
+        finally:
+            runtime.close()
