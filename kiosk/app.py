@@ -42,6 +42,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     configure_kivy(settings)
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
+    from kiosk.services.check_status import CheckStatus
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
@@ -55,6 +56,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         timeouts=settings.timeouts,
         ui_state=runtime.ui_state,
         assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),
+        status=CheckStatus(runtime.api),
         screenshot=screenshot,
         exit_after=exit_after,
     )

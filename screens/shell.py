@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -27,6 +27,7 @@ from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
 from kiosk.redaction import REDACTOR
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.check_status import CaseOutcome
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
@@ -40,11 +41,17 @@ from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # no
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
-            "keyboard.kv", "procedure.kv")
+            "keyboard.kv", "procedure.kv", "status.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
              "and sent later.")
+
+
+class CaseLookup(Protocol):
+    """What the status screens need (:class:`kiosk.services.check_status.CheckStatus`)."""
+
+    async def by_case_number(self, typed: str) -> CaseOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class ShellOptions:
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None
+    status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
@@ -103,6 +111,7 @@ class KioskShell(App):
         from screens.home import HomeScreen
         from screens.procedure import ProcedureScreen
         from screens.search import SearchScreen
+        from screens.status import StatusEntryScreen, StatusResultScreen
 
         self._rescale(Window, Window.size)
         for kv in KV_FILES:
@@ -115,7 +124,8 @@ class KioskShell(App):
         attract.bind(on_start_session=lambda *_: self.start_session())
         for screen in (attract, HomeScreen(name="home"), CategoriesScreen(name="categories"),
                        ProceduresScreen(name="procedures"), SearchScreen(name="search"),
-                       ProcedureScreen(name="procedure")):
+                       ProcedureScreen(name="procedure"), StatusEntryScreen(name="status"),
+                       StatusResultScreen(name="status_result")):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
