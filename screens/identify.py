@@ -10,9 +10,7 @@ zeroed here too whatever happens; the screen shows one dot per digit, never a di
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
 from typing import Any
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -42,19 +40,6 @@ PIN_MAX = 12
 MSG_READING = N_("Reading your card, please wait…")
 
 
-def _run(screen: KioskScreen, work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` on the app's asyncio loop, keeping it referenced until it ends."""
-    task = asyncio.get_running_loop().create_task(work)
-    screen._tasks.add(task)
-
-    def done(finished: asyncio.Task[None]) -> None:
-        screen._tasks.discard(finished)
-        if not finished.cancelled() and finished.exception() is not None:
-            log.error("identification step crashed", exc_info=finished.exception())
-
-    task.add_done_callback(done)
-
-
 def ready_card(status: DeviceStatus) -> bool:
     """Tell whether the reader reports a recognised card ready to read."""
     return status.state is DeviceState.ONLINE and status.detail.get("card") == "present"
@@ -62,10 +47,6 @@ def ready_card(status: DeviceStatus) -> bool:
 
 class IdentifyScreen(KioskScreen):
     """Common parts: the running app's identifier and its asynchronous steps."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def flow(self) -> Any:
@@ -81,12 +62,12 @@ class InsertCardScreen(IdentifyScreen):
 
     help_text = N_("Put your identity card in the reader below the screen, chip first and "
                    "facing up. Leave it there until you finish.")
-    message = StringProperty("")
+    notice = StringProperty("")  # a msgid translated by the kv rule, so a switch re-translates
     reading = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
         """Start fresh; read at once if the card is already in."""
-        self.message = ""
+        self.notice = ""
         self.reading = False
         self.flow.new_identifier()
         status = self.flow.reader_status()
@@ -98,15 +79,15 @@ class InsertCardScreen(IdentifyScreen):
         if ready_card(status):
             self.card_ready()
         elif status.message_key and status.detail.get("card") != "absent":
-            self.message = self.app.i18n._(status.message_key)
+            self.notice = status.message_key
 
     def card_ready(self) -> None:
         """Read the names on the card for the citizen to confirm."""
         if self.reading:
             return
         self.reading = True
-        self.message = self.app.i18n._(MSG_READING)
-        _run(self, self._preview())
+        self.notice = MSG_READING
+        self.run_async(self._preview())
 
     async def _preview(self) -> None:
         outcome = await self.flow.identifier.preview()
@@ -114,15 +95,15 @@ class InsertCardScreen(IdentifyScreen):
         if self.manager is None or self.manager.current != self.name:
             return
         if isinstance(outcome, IdentityPreview):
-            self.message = ""
+            self.notice = ""
             self.app.go("identify_confirm", procedure_id=self.procedure_id(), preview=outcome)
         elif isinstance(outcome, SessionEnded):
             self.app.end_session()
         else:
-            self.message = self.app.i18n._(outcome.message_key)
+            self.notice = outcome.message_key
 
     def wipe(self) -> None:
-        self.message = ""
+        self.notice = ""
         self.reading = False
 
 
@@ -182,6 +163,17 @@ class PinScreen(IdentifyScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._pin = bytearray()
+        self._message_key = ""  # shown again in the new language after a switch
+        self._tries = 0
+
+    def _say(self, message_key: str, tries: int = 0) -> None:
+        self._message_key, self._tries = message_key, tries
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Translate the current message into the session's language."""
+        key = self._message_key
+        self.message = self.app.i18n._(key).format(tries=self._tries) if key else ""
 
     def on_kv_post(self, _base_widget: Any) -> None:
         pad = self.ids.keypad
@@ -198,7 +190,7 @@ class PinScreen(IdentifyScreen):
 
     def load(self, **_params: Any) -> None:
         self._clear_pin()
-        self.message = ""
+        self._say("")
         self.locked = False
         self.busy = False
 
@@ -219,10 +211,10 @@ class PinScreen(IdentifyScreen):
         if self.busy or self.locked or not self._pin:
             return
         self.busy = True
-        self.message = self.app.i18n._(N_("Checking your PIN, please wait…"))
+        self._say(N_("Checking your PIN, please wait…"))
         pin, self._pin = self._pin, bytearray()
         self.digits = 0
-        _run(self, self._authenticate(pin))
+        self.run_async(self._authenticate(pin))
 
     async def _authenticate(self, pin: bytearray) -> None:
         try:
@@ -233,21 +225,20 @@ class PinScreen(IdentifyScreen):
         log.info("e-ID authentication outcome: %s", type(outcome).__name__)
         if self.manager is None or self.manager.current != self.name:
             return
-        translate = self.app.i18n._
         match outcome:
             case Authenticated(identity):
                 self.flow.identity = identity
                 self.app.go("identify_done", procedure_id=self.procedure_id())
                 self.app.navigator.seal()  # Back never leads into the card screens again
             case PinWrong(tries_left):
-                self.message = translate(outcome.message_key).format(tries=tries_left)
+                self._say(outcome.message_key, tries_left)
             case PinLocked():
                 self.locked = True
-                self.message = translate(outcome.message_key)
+                self._say(outcome.message_key)
             case SessionEnded():
                 self.app.end_session()
             case IdentifyFailed():
-                self.message = translate(outcome.message_key)
+                self._say(outcome.message_key)
 
     def _clear_pin(self) -> None:
         self._pin[:] = bytes(len(self._pin))
@@ -256,7 +247,7 @@ class PinScreen(IdentifyScreen):
 
     def wipe(self) -> None:
         self._clear_pin()
-        self.message = ""
+        self._say("")
         self.locked = False
         self.busy = False
 

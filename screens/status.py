@@ -7,7 +7,6 @@ unavailable look-up shows the service's plain message, never a guessed status.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -36,11 +35,6 @@ NEXT_STEPS = {
 UNKNOWN_NEXT = N_("Ask at the office below what happens next.")
 
 
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("status look-up crashed", exc_info=task.exception())
-
-
 class StatusEntryScreen(KioskScreen):
     """The case-number field, the keyboard and one Check button."""
 
@@ -48,7 +42,6 @@ class StatusEntryScreen(KioskScreen):
                    "numbers, for example VE 2026 000123. Then touch Check.")
     case_number = StringProperty("")
     busy = BooleanProperty(False)
-    _task: asyncio.Task[None] | None = None
 
     def on_kv_post(self, _base_widget: Any) -> None:
         self.ids.keyboard.on_key = self.type_key
@@ -70,9 +63,7 @@ class StatusEntryScreen(KioskScreen):
             return
         log.info("case look-up started")
         self.busy = True
-        # Keep a strong reference: the loop holds tasks weakly and could collect it mid-call.
-        self._task = asyncio.get_running_loop().create_task(self._check(self.case_number))
-        self._task.add_done_callback(_log_failure)
+        self.run_async(self._check(self.case_number))
 
     async def _check(self, typed: str) -> None:
         try:

@@ -46,11 +46,12 @@ def _open_procedure(ui: KioskUI) -> None:
                    (PROCEDURE["title"]["es"], "procedure"))
 
 
-def _look_both(ui: KioskUI, name: str, artifacts_dir: Path) -> None:
+def _look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") -> None:
     """Check and save the screen in Spanish, then in English, and come back to Spanish."""
     _look(ui, f"{name}-es-portrait", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
+    assert english in _texts(ui)  # what the screen said is said again in English
     _look(ui, f"{name}-en-portrait", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
@@ -99,7 +100,7 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
     ui.wait_until(lambda: "2" in ui.call("widget", target="message")["text"],
                   "the card's tries left", timeout=WAIT_CARD_S)
     assert "no es correcto" in ui.call("widget", target="message")["text"]
-    _look_both(ui, "identify_pin", artifacts_dir)
+    _look_both(ui, "identify_pin", artifacts_dir, english="You have 2 tries left")
 
     ui.call("type_text", text=MARIA.pin)
     assert not any(d in ui.call("widget", target="dots")["text"] for d in "0123456789")
@@ -140,3 +141,26 @@ def test_start_explains_plainly_when_the_card_reader_is_unusable(start_ui, tmp_p
     assert ui.call("screen") == "procedure"
     assert "el lector de tarjetas de este quiosco no funciona" in ui.call(
         "widget", target="start_notice")["text"]
+
+
+def test_last_wrong_pin_says_the_pin_is_blocked_and_offers_no_more_tries(
+        start_ui, card, eid_api, tmp_path, artifacts_dir):
+    card.use_citizen(MARIA.national_number)
+    card.set_pin(MARIA.pin, tries=1)
+    kiosk = enrol_kiosk(eid_api)
+    ui = _kiosk(start_ui, tmp_path, eid_api.base_url,
+                Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
+    ui.call("start_devices")
+    ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
+    _open_procedure(ui)
+    ui.tap("start")
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
+                  timeout=WAIT_CARD_S)
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    ui.call("type_text", text="0000")
+    ui.tap("pin_confirm")
+    ui.wait_until(lambda: "bloqueado" in ui.call("widget", target="message")["text"],
+                  "the blocked PIN message", timeout=WAIT_CARD_S)
+    texts = [b["text"] for b in ui.call("buttons")]
+    assert "Confirmar" not in texts and "1" not in texts  # nothing left to try
+    _look(ui, "identify_pin-es-portrait-locked", artifacts_dir)
