@@ -57,19 +57,38 @@ def _look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") -
     ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
 
 
+def _enrolled_kiosk(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+    kiosk = enrol_kiosk(api)
+    return _kiosk(start_ui, tmp_path, api.base_url,
+                  Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
+
+
+def _start_reader(ui: KioskUI) -> None:
+    ui.call("start_devices")
+    ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
+
+
+def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+    """A kiosk whose reader holds the card, on the identity confirmation screen."""
+    ui = _enrolled_kiosk(start_ui, api, tmp_path)
+    _start_reader(ui)
+    _open_procedure(ui)
+    ui.tap("start")  # the card is already in: read at once
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
+                  timeout=WAIT_CARD_S)
+    return ui
+
+
 def _texts(ui: KioskUI) -> str:
     return "\n".join(ui.call("texts"))
 
 
 def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_left(
         start_ui, card, eid_api, tmp_path, artifacts_dir):
-    kiosk = enrol_kiosk(eid_api)
-    ui = _kiosk(start_ui, tmp_path, eid_api.base_url,
-                Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
+    ui = _enrolled_kiosk(start_ui, eid_api, tmp_path)
     card.remove()
     wait_slot(present=False)
-    ui.call("start_devices")
-    ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
+    _start_reader(ui)
     _open_procedure(ui)
     ui.tap("start")
     ui.wait_for_screen("identify_card")
@@ -114,15 +133,7 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
 
 def test_pulling_the_card_during_identification_wipes_back_to_attract(
         start_ui, card, eid_api, tmp_path):
-    kiosk = enrol_kiosk(eid_api)
-    ui = _kiosk(start_ui, tmp_path, eid_api.base_url,
-                Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
-    ui.call("start_devices")
-    ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
-    _open_procedure(ui)
-    ui.tap("start")  # the card is already in: read at once
-    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
-                  timeout=WAIT_CARD_S)
+    ui = _at_confirmation(start_ui, eid_api, tmp_path)
     ui.tap("confirm")
     ui.wait_for_screen("identify_consent")
     card.remove()
@@ -147,15 +158,7 @@ def test_last_wrong_pin_says_the_pin_is_blocked_and_offers_no_more_tries(
         start_ui, card, eid_api, tmp_path, artifacts_dir):
     card.use_citizen(MARIA.national_number)
     card.set_pin(MARIA.pin, tries=1)
-    kiosk = enrol_kiosk(eid_api)
-    ui = _kiosk(start_ui, tmp_path, eid_api.base_url,
-                Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
-    ui.call("start_devices")
-    ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
-    _open_procedure(ui)
-    ui.tap("start")
-    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
-                  timeout=WAIT_CARD_S)
+    ui = _at_confirmation(start_ui, eid_api, tmp_path)
     ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
     ui.call("type_text", text="0000")
     ui.tap("pin_confirm")
