@@ -42,14 +42,20 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     configure_kivy(settings)
     from kivy.clock import Clock
 
+    from drivers.eid.reader import PcscEidReader
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
+    from kiosk.services.check_status import CheckStatus
+    from kiosk.services.identify import Identifier
+    from kiosk.services.submit_procedure import procedure_document
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
     catalog = OfflineBrowseCatalog(store.catalog, store.search)
     # A newer catalog arrives on a background thread; the screens read it on Kivy's thread.
     runtime.on_catalog_updated(lambda: Clock.schedule_once(lambda _dt: catalog.reload()))
+    eid = runtime.devices.eid
+    reader = eid if isinstance(eid, PcscEidReader) else None  # identification needs its worker
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
@@ -60,6 +66,10 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         timeouts=settings.timeouts,
         ui_state=runtime.ui_state,
         assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),
+        status=CheckStatus(runtime.api),
+        devices=runtime.devices,
+        identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
+        procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
         screenshot=screenshot,
         exit_after=exit_after,
     )

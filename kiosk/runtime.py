@@ -61,10 +61,7 @@ class Runtime:
 
     def start(self) -> None:
         """Start the devices, settle open payments, refresh the catalog and start syncing."""
-        self.devices.subscribe(self.ui_state.device_status)
-        if self.devices.eid is not None:
-            self.devices.eid.start()
-        self._devices_started = True
+        self.start_devices()
         self.devices.refresh()
         self.recover_payments()
         self.devices.start_watching(DEVICE_REFRESH_S)
@@ -86,6 +83,15 @@ class Runtime:
         if before is None or before.version != catalog.version:
             for listener in list(self._catalog_listeners):
                 listener()
+
+    def start_devices(self) -> None:
+        """Feed device statuses to the UI state and start the e-ID reader's card watch."""
+        if self._devices_started:
+            return
+        self.devices.subscribe(self.ui_state.device_status)
+        if self.devices.eid is not None:
+            self.devices.eid.start()
+        self._devices_started = True
 
     def recover_payments(self) -> list[Payment]:
         """Settle payments left authorizing/unknown with the terminal's last sale (blocking).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from kivy.app import App
@@ -9,11 +12,31 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
 
+log = logging.getLogger(__name__)
+
 
 class KioskScreen(Screen):
     """A screen the navigator can show; ``help_text`` explains it in the Help panel."""
 
     help_text = N_("Touch a button to choose. Back takes you to the previous screen.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def run_async(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a service call on the app's asyncio loop; a crash is logged, never lost.
+
+        The loop holds tasks weakly, so the screen keeps each one until it ends.
+        """
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s: background step crashed", self.name, exc_info=task.exception())
 
     def load(self, **params: Any) -> None:
         """Fill the screen for these navigation parameters (called before it shows)."""

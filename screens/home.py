@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty
-
 from kiosk.i18n import N_
 from screens.base import KioskScreen
 
@@ -13,15 +11,3 @@ class HomeScreen(KioskScreen):
 
     help_text = N_("Choose what you came to do: pay, ask for a document or permit, or see "
                    "how a case you started is going. You can also search by writing a word.")
-    placeholder_shown = BooleanProperty(False)
-
-    def check_status(self) -> None:
-        """Say that checking a case is not available on this kiosk yet."""
-        self.placeholder_shown = True
-
-    def on_leave(self, *_args: object) -> None:
-        self.placeholder_shown = False
-
-    def wipe(self) -> None:
-        """Forget the notice."""
-        self.placeholder_shown = False

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from babel.numbers import format_currency
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import StringProperty
 
 from kiosk.i18n import N_
 from kiosk.services.browse_catalog import Procedure, pick
 from screens.base import KioskScreen
 
 LOCALES = {"es": "es_CL", "en": "en_US"}
+MSG_COMING_SOON = N_("This service is coming soon.")
+MSG_NO_READER = N_("This procedure needs your identity card, and the card reader of this "
+                   "kiosk is not working right now. Please ask for assistance or come back "
+                   "later.")
 
 
 def cost_text(procedure: Procedure, language: str, translate: Any) -> str:
@@ -38,12 +42,12 @@ class ProcedureScreen(KioskScreen):
     cost = StringProperty("")
     duration = StringProperty("")
     office = StringProperty("")
-    start_notice = BooleanProperty(False)
+    notice = StringProperty("")  # a msgid shown under Start ("" when none)
 
     def load(self, *, procedure_id: str = "", **_params: Any) -> None:
         """Show the procedure with this id."""
         self.procedure_id = procedure_id
-        self.start_notice = False
+        self.notice = ""
         self.refresh()
 
     def refresh(self) -> None:
@@ -63,8 +67,14 @@ class ProcedureScreen(KioskScreen):
         self.office = pick(procedure.office, language)
 
     def start(self) -> None:
-        """Begin the procedure (the identification and form journeys come next)."""
-        self.start_notice = True
+        """Begin the procedure: identify with the card when it needs the e-ID."""
+        procedure = self.app.catalog.procedure(self.procedure_id)
+        if procedure.identity_level != "eid":
+            self.notice = MSG_COMING_SOON
+        elif self.app.identify.available():
+            self.app.go("identify_card", procedure_id=self.procedure_id)
+        else:
+            self.notice = MSG_NO_READER
 
     def wipe(self) -> None:
         """Forget which procedure the citizen looked at."""
@@ -72,4 +82,4 @@ class ProcedureScreen(KioskScreen):
         for name in ("title", "description", "what_you_get", "requirements", "cost",
                      "duration", "office"):
             setattr(self, name, "")
-        self.start_notice = False
+        self.notice = ""

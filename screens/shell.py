@@ -11,9 +11,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -23,16 +24,21 @@ from kivy.properties import AliasProperty, NumericProperty, ObjectProperty, Stri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
+from drivers.base import DeviceClass, DeviceStatus
+from kiosk.devices import DeviceHub
 from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
 from kiosk.redaction import REDACTOR
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.check_status import CaseOutcome
+from kiosk.services.identify import Identifier
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
 from screens import theme
 from screens.base import KioskScreen
 from screens.help import HelpPanel
+from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
 from screens.navigator import Navigator
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
@@ -40,11 +46,17 @@ from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # no
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
-            "keyboard.kv", "procedure.kv")
+            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
              "and sent later.")
+
+
+class CaseLookup(Protocol):
+    """What the status screens need (:class:`kiosk.services.check_status.CheckStatus`)."""
+
+    async def by_case_number(self, typed: str) -> CaseOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,10 @@ class ShellOptions:
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None
+    status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
+    devices: DeviceHub | None = None  # reader events and what the devices allow
+    identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
+    procedure_document: ProcedureLookup | None = None  # full procedure (consent list)
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
@@ -93,6 +109,8 @@ class KioskShell(App):
         self.language_names = LANGUAGE_NAMES
         self.session = CitizenSession(options.default_language)
         self.navigator = Navigator(self._show)
+        self.identify = IdentifyFlow(options.devices, options.identifier,
+                                     options.procedure_document)
         self._notices = Notices(True, {})
         self.manager: ScreenManager | None = None
         self.set_language(options.default_language)
@@ -101,8 +119,16 @@ class KioskShell(App):
         from screens.attract import AttractScreen
         from screens.browse import CategoriesScreen, ProceduresScreen
         from screens.home import HomeScreen
+        from screens.identify import (
+            ConfirmIdentityScreen,
+            ConsentScreen,
+            InsertCardScreen,
+            NextStepScreen,
+            PinScreen,
+        )
         from screens.procedure import ProcedureScreen
         from screens.search import SearchScreen
+        from screens.status import StatusEntryScreen, StatusResultScreen
 
         self._rescale(Window, Window.size)
         for kv in KV_FILES:
@@ -115,7 +141,12 @@ class KioskShell(App):
         attract.bind(on_start_session=lambda *_: self.start_session())
         for screen in (attract, HomeScreen(name="home"), CategoriesScreen(name="categories"),
                        ProceduresScreen(name="procedures"), SearchScreen(name="search"),
-                       ProcedureScreen(name="procedure")):
+                       ProcedureScreen(name="procedure"), StatusEntryScreen(name="status"),
+                       StatusResultScreen(name="status_result"),
+                       InsertCardScreen(name="identify_card"),
+                       ConfirmIdentityScreen(name="identify_confirm"),
+                       ConsentScreen(name="identify_consent"), PinScreen(name="identify_pin"),
+                       NextStepScreen(name="identify_done")):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
@@ -125,8 +156,17 @@ class KioskShell(App):
                     on_touch_down=self._on_activity, on_key_down=self._on_activity)
         self.options.ui_state.subscribe(
             lambda notices: Clock.schedule_once(lambda _dt: self._show_notices(notices), 0))
+        if self.options.devices is not None:
+            self.options.devices.subscribe(self._device_event)
         self._rescale(Window, Window.size)
         return root
+
+    def _device_event(self, status: DeviceStatus) -> None:
+        """Reader events come on the reader's thread: handle them on Kivy's main thread."""
+        if status.device is DeviceClass.EID:
+            from screens.identify import on_reader_status
+
+            Clock.schedule_once(lambda _dt: on_reader_status(self, status), 0)
 
     def on_start(self) -> None:
         log.info("kiosk %s started (mode=%s)", self.options.kiosk_id,
@@ -155,6 +195,7 @@ class KioskShell(App):
         for screen in self.manager.screens:
             if isinstance(screen, KioskScreen):
                 screen.wipe()
+        self.identify.end()
         self.session.wipe()
         REDACTOR.forget_all()
         self._apply_text_size()

@@ -67,8 +67,9 @@ def _overlays(app: Any) -> list[Any]:
 class Bridge:
     """Executes control commands against the running app on the main thread."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, runtime: Any) -> None:
         self.app = app
+        self.runtime = runtime
 
     def execute(self, command: dict[str, Any]) -> Any:
         handler = getattr(self, "cmd_" + command.pop("cmd"))
@@ -276,6 +277,15 @@ class Bridge:
 
         return os.getpid()
 
+    def cmd_start_devices(self) -> bool:
+        """Start the e-ID reader's card watch (what Runtime.start does first)."""
+        self.runtime.start_devices()
+        return True
+
+    def cmd_eid_ready(self) -> bool:
+        """Tell whether the shell sees a usable e-ID reader."""
+        return bool(self.app.identify.available())
+
     def cmd_set_online(self, online: bool) -> bool:
         """Do what the sync worker does when the link changes."""
         self.app.options.ui_state.set_online(online)
@@ -368,7 +378,8 @@ def main() -> None:
     # (bridge command set_online) instead of letting a sync worker probe an API.
     runtime = build_runtime(settings)
     shell = build_shell(settings, runtime)
-    threading.Thread(target=serve, args=(Bridge(shell), args.control_port), daemon=True).start()
+    threading.Thread(target=serve, args=(Bridge(shell, runtime), args.control_port),
+                     daemon=True).start()
     try:
         run_shell(shell)
     finally:

@@ -1,0 +1,294 @@
+"""Identify with the e-ID card: insert, confirm who you are, consent, PIN, outcome.
+
+Screens only show and react; the work is :class:`kiosk.services.identify.Identifier`'s.
+Reader events arrive on the reader's thread and are re-scheduled onto Kivy's main thread by
+the shell (``Clock.schedule_once``), which calls :meth:`IdentifyFlow.on_reader`. Pulling the
+card on any of these screens ends the session (the full wipe). The PIN lives only in a
+bytearray on the PIN screen, handed to ``Identifier.authenticate`` (which wipes it) and
+zeroed here too whatever happens; the screen shows one dot per digit, never a digit.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from drivers.base import DeviceState, DeviceStatus
+from kiosk.i18n import N_
+from kiosk.services.browse_catalog import pick
+from kiosk.services.identify import (
+    Authenticated,
+    IdentifyFailed,
+    IdentityPreview,
+    PinLocked,
+    PinWrong,
+    SessionEnded,
+    SharedField,
+    card_removed,
+    shared_fields,
+)
+from screens.base import KioskScreen
+from screens.keyboard import DELETE
+from screens.widgets.controls import KeyboardKey
+
+log = logging.getLogger(__name__)
+IDENTIFY_SCREENS = ("identify_card", "identify_confirm", "identify_consent", "identify_pin",
+                    "identify_done")
+PIN_MAX = 12
+MSG_READING = N_("Reading your card, please wait…")
+
+
+def ready_card(status: DeviceStatus) -> bool:
+    """Tell whether the reader reports a recognised card ready to read."""
+    return status.state is DeviceState.ONLINE and status.detail.get("card") == "present"
+
+
+class IdentifyScreen(KioskScreen):
+    """Common parts: the running app's identifier and its asynchronous steps."""
+
+    @property
+    def flow(self) -> Any:
+        return self.app.identify
+
+    def procedure_id(self) -> str:
+        entry = self.app.navigator.current
+        return str(entry.params.get("procedure_id", "")) if entry else ""
+
+
+class InsertCardScreen(IdentifyScreen):
+    """Ask for the card; read it as soon as the reader says it is in."""
+
+    help_text = N_("Put your identity card in the reader below the screen, chip first and "
+                   "facing up. Leave it there until you finish.")
+    notice = StringProperty("")  # a msgid translated by the kv rule, so a switch re-translates
+    reading = BooleanProperty(False)
+
+    def load(self, **_params: Any) -> None:
+        """Start fresh; read at once if the card is already in."""
+        self.notice = ""
+        self.reading = False
+        self.flow.new_identifier()
+        status = self.flow.reader_status()
+        if status is not None and ready_card(status):
+            self.card_ready()
+
+    def on_reader(self, status: DeviceStatus) -> None:
+        """React to the reader while this screen shows."""
+        if ready_card(status):
+            self.card_ready()
+        elif status.message_key and status.detail.get("card") != "absent":
+            self.notice = status.message_key
+
+    def card_ready(self) -> None:
+        """Read the names on the card for the citizen to confirm."""
+        if self.reading:
+            return
+        self.reading = True
+        self.notice = MSG_READING
+        self.run_async(self._preview())
+
+    async def _preview(self) -> None:
+        outcome = await self.flow.identifier.preview()
+        self.reading = False
+        if self.manager is None or self.manager.current != self.name:
+            return
+        if isinstance(outcome, IdentityPreview):
+            self.notice = ""
+            self.app.go("identify_confirm", procedure_id=self.procedure_id(), preview=outcome)
+        elif isinstance(outcome, SessionEnded):
+            self.app.end_session()
+        else:
+            self.notice = outcome.message_key
+
+    def wipe(self) -> None:
+        self.notice = ""
+        self.reading = False
+
+
+class ConfirmIdentityScreen(IdentifyScreen):
+    """Names and the masked number: is this you?"""
+
+    help_text = N_("Check that the name is yours. If it is not your card, take it out of "
+                   "the reader: everything is erased.")
+    names = StringProperty("")
+    number = StringProperty("")
+
+    def load(self, *, preview: IdentityPreview | None = None, **_params: Any) -> None:
+        if preview is not None:
+            self.names = f"{preview.given_names} {preview.surname}"
+            self.number = preview.masked_national_number
+
+    def wipe(self) -> None:
+        self.names = ""
+        self.number = ""
+
+
+class ConsentScreen(IdentifyScreen):
+    """Exactly the identity data the procedure receives, before any PIN."""
+
+    help_text = N_("This list shows what the municipality receives from your card for this "
+                   "procedure. Touch I agree to go on, or Back if you do not want to.")
+    fields_text = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._fields: list[SharedField] = []
+
+    def load(self, *, procedure_id: str = "", **_params: Any) -> None:
+        document = self.flow.procedure(procedure_id) or {}
+        self._fields = shared_fields(document)
+        self.refresh()
+
+    def refresh(self) -> None:
+        language = self.app.language
+        self.fields_text = "\n".join(f"•  {pick(dict(f.label), language)}" for f in self._fields)
+
+    def wipe(self) -> None:
+        self._fields = []
+        self.fields_text = ""
+
+
+class PinScreen(IdentifyScreen):
+    """A big digit keypad; dots only; one try per Confirm."""
+
+    help_text = N_("Type the PIN of your identity card with the number keys. Nobody sees "
+                   "the digits: only dots appear. Then touch Confirm.")
+    digits = NumericProperty(0)
+    message = StringProperty("")
+    busy = BooleanProperty(False)
+    locked = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pin = bytearray()
+        self._message_key = ""  # shown again in the new language after a switch
+        self._tries = 0
+
+    def _say(self, message_key: str, tries: int = 0) -> None:
+        self._message_key, self._tries = message_key, tries
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Translate the current message into the session's language."""
+        key = self._message_key
+        self.message = self.app.i18n._(key).format(tries=self._tries) if key else ""
+
+    def on_kv_post(self, _base_widget: Any) -> None:
+        pad = self.ids.keypad
+        for value in "123456789":
+            self._add_key(pad, value)
+        self._add_key(pad, DELETE)
+        self._add_key(pad, "0")
+
+    def _add_key(self, pad: Any, value: str) -> None:
+        key = KeyboardKey(key_value=value, columns=1)
+        key.size_hint = (1, None)
+        key.bind(on_release=lambda k: self.press(k.key_value))
+        pad.add_widget(key)
+
+    def load(self, **_params: Any) -> None:
+        self._clear_pin()
+        self._say("")
+        self.locked = False
+        self.busy = False
+
+    def press(self, value: str) -> None:
+        """Apply one keypad key (a digit or Delete)."""
+        if self.busy or self.locked:
+            return
+        if value == DELETE:
+            if self._pin:
+                self._pin[-1] = 0
+                del self._pin[-1]
+        elif value.isdigit() and len(self._pin) < PIN_MAX:
+            self._pin.append(ord(value))
+        self.digits = len(self._pin)
+
+    def confirm(self) -> None:
+        """Hand the PIN to the card once; show what the card and the API answered."""
+        if self.busy or self.locked or not self._pin:
+            return
+        self.busy = True
+        self._say(N_("Checking your PIN, please wait…"))
+        pin, self._pin = self._pin, bytearray()
+        self.digits = 0
+        self.run_async(self._authenticate(pin))
+
+    async def _authenticate(self, pin: bytearray) -> None:
+        try:
+            outcome = await self.flow.identifier.authenticate(pin)
+        finally:
+            pin[:] = bytes(len(pin))
+            self.busy = False
+        log.info("e-ID authentication outcome: %s", type(outcome).__name__)
+        if self.manager is None or self.manager.current != self.name:
+            return
+        match outcome:
+            case Authenticated(identity):
+                self.flow.identity = identity
+                self.app.go("identify_done", procedure_id=self.procedure_id())
+                self.app.navigator.seal()  # Back never leads into the card screens again
+            case PinWrong(tries_left):
+                self._say(outcome.message_key, tries_left)
+            case PinLocked():
+                self.locked = True
+                self._say(outcome.message_key)
+            case SessionEnded():
+                self.app.end_session()
+            case IdentifyFailed():
+                self._say(outcome.message_key)
+
+    def _clear_pin(self) -> None:
+        self._pin[:] = bytes(len(self._pin))
+        self._pin = bytearray()
+        self.digits = 0
+
+    def wipe(self) -> None:
+        self._clear_pin()
+        self._say("")
+        self.locked = False
+        self.busy = False
+
+
+class NextStepScreen(IdentifyScreen):
+    """Identified: say so and that the procedure's form comes next."""
+
+    help_text = N_("You are identified. The form of this procedure is the next step.")
+    name_text = StringProperty("")
+    title = StringProperty("")
+    _procedure_id = ""
+
+    def load(self, *, procedure_id: str = "", **_params: Any) -> None:
+        self._procedure_id = procedure_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        identity = self.flow.identity
+        if identity is None:
+            return
+        self.name_text = identity.full_name
+        try:
+            procedure = self.app.catalog.procedure(self._procedure_id)
+            self.title = pick(procedure.title, self.app.language)
+        except KeyError:
+            self.title = ""
+
+    def wipe(self) -> None:
+        self._procedure_id = ""
+        self.name_text = ""
+        self.title = ""
+
+
+def on_reader_status(app: Any, status: DeviceStatus) -> None:
+    """Route a reader event (on Kivy's thread) to the identify screen showing, if any."""
+    manager = app.manager
+    if manager is None or manager.current not in IDENTIFY_SCREENS:
+        return
+    if manager.current != "identify_card" and card_removed(status):
+        log.info("card removed during identification; ending the session")
+        app.end_session()
+        return
+    if manager.current == "identify_card":
+        manager.current_screen.on_reader(status)

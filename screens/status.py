@@ -1,0 +1,136 @@
+"""Check a status: type a case number on the keyboard, see what the municipality says now.
+
+The answer comes live from :class:`kiosk.services.check_status.CheckStatus` (no Kivy, no
+cache): a found case shows its status, what happens next and where to go; a refused or
+unavailable look-up shows the service's plain message, never a guessed status.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.i18n import N_
+from kiosk.services.browse_catalog import pick
+from kiosk.services.check_status import (
+    MSG_OUT_OF_SERVICE,
+    CaseFound,
+    CaseOutcome,
+    StatusUnavailable,
+)
+from screens.base import KioskScreen
+from screens.keyboard import DELETE, SPACE
+
+log = logging.getLogger(__name__)
+MAX_CASE_NUMBER = 20
+NEXT_STEPS = {
+    "received": N_("We received your request. Someone will start reviewing it soon."),
+    "in_review": N_("Someone is reviewing your request. You do not need to do anything now."),
+    "waiting_for_citizen": N_("We need something from you. Please go to the office below."),
+    "resolved": N_("It is finished. You can collect the result at the office below."),
+    "rejected": N_("Your request was not accepted. Ask at the office below to know why."),
+}
+UNKNOWN_NEXT = N_("Ask at the office below what happens next.")
+
+
+class StatusEntryScreen(KioskScreen):
+    """The case-number field, the keyboard and one Check button."""
+
+    help_text = N_("Write the case number from your receipt with the keyboard, letters and "
+                   "numbers, for example VE 2026 000123. Then touch Check.")
+    case_number = StringProperty("")
+    busy = BooleanProperty(False)
+
+    def on_kv_post(self, _base_widget: Any) -> None:
+        self.ids.keyboard.on_key = self.type_key
+
+    def type_key(self, value: str) -> None:
+        """Apply one key from the on-screen keyboard."""
+        if value == DELETE:
+            self.case_number = self.case_number[:-1]
+        elif len(self.case_number) >= MAX_CASE_NUMBER:
+            return
+        elif value != SPACE:
+            self.case_number += value.upper()
+        elif self.case_number and not self.case_number.endswith(SPACE):
+            self.case_number += SPACE
+
+    def check(self) -> None:
+        """Ask the API about the typed number; the answer shows on the result screen."""
+        if self.busy or not self.case_number.strip():
+            return
+        log.info("case look-up started")
+        self.busy = True
+        self.run_async(self._check(self.case_number))
+
+    async def _check(self, typed: str) -> None:
+        try:
+            lookup = self.app.options.status
+            outcome = (StatusUnavailable(MSG_OUT_OF_SERVICE) if lookup is None
+                       else await lookup.by_case_number(typed))
+        finally:
+            self.busy = False
+        log.info("case look-up answered: %s", type(outcome).__name__)
+        if self.manager is not None and self.manager.current == self.name:
+            self.app.go("status_result", outcome=outcome)
+
+    def wipe(self) -> None:
+        """Forget the typed number."""
+        self.case_number = ""
+        self.busy = False
+
+
+class StatusResultScreen(KioskScreen):
+    """A found case in plain words, or why there is no answer."""
+
+    help_text = N_("This is what the municipality says about your case today. Touch "
+                   "Finish when you are done, or Back to check another number.")
+    found = BooleanProperty(False)
+    case_number = StringProperty("")
+    title = StringProperty("")
+    status = StringProperty("")
+    next_step = StringProperty("")
+    office = StringProperty("")
+    message = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._outcome: CaseOutcome | None = None
+
+    def load(self, *, outcome: CaseOutcome | None = None, **_params: Any) -> None:
+        """Show this look-up's outcome."""
+        self._outcome = outcome
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Fill the texts in the current language."""
+        outcome, language, translate = self._outcome, self.app.language, self.app.i18n._
+        if outcome is None:
+            return
+        if not isinstance(outcome, CaseFound):
+            self._clear()
+            self.message = translate(outcome.message_key)
+            return
+        case = outcome.case
+        self.found = True
+        self.message = ""
+        self.case_number = case["case_number"]
+        self.title = pick(dict(case["title"]), language)
+        self.status = pick(dict(case["status_label"]), language)
+        self.next_step = translate(NEXT_STEPS.get(case["status"], UNKNOWN_NEXT))
+        try:
+            self.office = pick(self.app.catalog.procedure(case["procedure_id"]).office, language)
+        except KeyError:
+            self.office = translate(N_("The municipal offices."))
+
+    def wipe(self) -> None:
+        """Forget the case shown."""
+        self._outcome = None
+        self._clear()
+
+    def _clear(self) -> None:
+        self.found = False
+        for name in ("case_number", "title", "status", "next_step", "office", "message"):
+            setattr(self, name, "")
