@@ -111,6 +111,16 @@ class DeviceHub:
             self._watcher.join()
             self._watcher = None
 
+    def close(self) -> None:
+        """Stop watching and release every device (threads, ports, PC/SC context)."""
+        self.stop_watching()
+        if self.eid is not None:
+            self.eid.stop()
+        if self.terminal is not None:
+            self.terminal.close()
+        if self.printer is not None:
+            self.printer.close()
+
     def _watch(self, interval_s: float) -> None:
         while not self._stop_watching.wait(interval_s):
             try:

@@ -114,12 +114,9 @@ def check_payment(section: PaymentSection) -> list[Diagnosis]:
     if not os.access(device, os.R_OK | os.W_OK):
         return [Diagnosis("payment terminal", False, f"port {device} not accessible",
                           "add the kiosk user to the 'dialout' group", section.required)]
-    from drivers.payment.registry import open_terminal
+    from drivers.payment.registry import terminal_from_settings
 
-    terminal = open_terminal(section.type, port=device, baudrate=section.baudrate,
-                             ack_timeout_s=section.ack_timeout_s,
-                             response_timeout_s=section.response_timeout_s,
-                             max_attempts=section.max_attempts)
+    terminal = terminal_from_settings(section)
     if terminal is None:
         return []
     try:

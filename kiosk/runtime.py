@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from drivers.base import DriverError
 from drivers.eid import build_eid_reader
 from drivers.eid.base import EidReader
-from drivers.payment.base import PaymentTerminal
-from drivers.payment.registry import open_terminal
+from drivers.payment.registry import terminal_from_settings
 from drivers.printer.driver import EscposReceiptPrinter, build_printer
 from drivers.printer.profile import ProfileError
 from drivers.worker import DeviceWorker
@@ -128,18 +127,7 @@ class Runtime:
         if self._catalog_thread is not None:
             self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
         self.sync.stop()
-        hub = self.devices
-        hub.stop_watching()
-        if hub.eid is not None and self._devices_started:
-            hub.eid.stop()
-        elif hub.eid is not None:  # never started: only its device thread to release
-            worker = getattr(hub.eid, "worker", None)
-            if isinstance(worker, DeviceWorker):
-                worker.close()
-        if hub.terminal is not None:
-            hub.terminal.close()
-        if isinstance(hub.printer, EscposReceiptPrinter):
-            hub.printer.worker.close()
+        self.devices.close()
         if self.print_jobs_db is not None:
             self.print_jobs_db.close()
         self.api.close()
@@ -161,7 +149,7 @@ def build_runtime(settings: Settings) -> Runtime:
     uploader = ApiUploader(api)
     print_jobs_db = store.database.reopen()
     devices = DeviceHub(_build_eid(settings), _build_printer(settings, print_jobs_db),
-                        _build_terminal(settings))
+                        terminal_from_settings(settings.devices.payment))
     return Runtime(store, api, uploader, store.sync_worker(uploader, settings.offline),
                    UiState(), devices, print_jobs_db)
 
@@ -181,9 +169,3 @@ def _build_printer(settings: Settings, database: OfflineDatabase) -> EscposRecei
         return None
 
 
-def _build_terminal(settings: Settings) -> PaymentTerminal | None:
-    section = settings.devices.payment
-    return open_terminal(section.type, port=section.port,
-                         baudrate=section.baudrate, ack_timeout_s=section.ack_timeout_s,
-                         response_timeout_s=section.response_timeout_s,
-                         max_attempts=section.max_attempts)

@@ -82,7 +82,8 @@ class SlotMonitor:
         context = self._context
         if context is not None:
             SCardCancel(context)
-        self._thread.join(timeout=5)
+        if self._thread.ident is not None:  # stopping a monitor never started is a no-op
+            self._thread.join(timeout=5)
 
     def _publish(self, event: SlotEvent) -> None:
         if event != self._last:

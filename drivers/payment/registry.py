@@ -11,8 +11,17 @@ from collections.abc import Callable
 
 from drivers.payment.base import PaymentTerminal
 from drivers.payment.transbank import TransbankTerminal
+from kiosk.settings import PaymentSection
 
 DRIVERS: dict[str, Callable[..., PaymentTerminal]] = {"transbank": TransbankTerminal}
+
+
+def terminal_from_settings(section: PaymentSection) -> PaymentTerminal | None:
+    """Build the terminal named by ``[devices.payment]`` (None for "none")."""
+    return open_terminal(section.type, port=section.port, baudrate=section.baudrate,
+                         ack_timeout_s=section.ack_timeout_s,
+                         response_timeout_s=section.response_timeout_s,
+                         max_attempts=section.max_attempts)
 
 
 def open_terminal(kind: str, *, port: str, baudrate: int, ack_timeout_s: float,

@@ -56,3 +56,6 @@ class ReceiptPrinter(Protocol):
 
     def diagnose(self) -> list[Diagnosis]:
         """Check configuration, link and status for ``kiosk doctor``."""
+
+    def close(self) -> None:
+        """Release the printer's device thread (after queued jobs finish)."""

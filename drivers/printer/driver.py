@@ -107,6 +107,10 @@ class EscposReceiptPrinter:
         """Check the link and the printer's status, one line each."""
         return self.worker.call(self._diagnose_on_worker)
 
+    def close(self) -> None:
+        """Release the printer's device thread (after queued jobs finish)."""
+        self.worker.close()
+
     def _diagnose_on_worker(self) -> list[Diagnosis]:
         where = describe(self.settings)
         try:
