@@ -29,6 +29,11 @@ class DeviceState(StrEnum):
     USER_ERROR = "user_error"
 
 
+# States in which a device can still serve a citizen (user_error: e.g. paper out, card
+# unreadable — the device works, a person must act). Capabilities and notices share this.
+USABLE_STATES = frozenset({DeviceState.ONLINE, DeviceState.BUSY, DeviceState.USER_ERROR})
+
+
 class DeviceClass(StrEnum):
     EID = "eid"
     PRINTER = "printer"

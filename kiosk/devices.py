@@ -16,7 +16,14 @@ import logging
 import threading
 from enum import StrEnum
 
-from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus, DriverError
+from drivers.base import (
+    USABLE_STATES,
+    DeviceClass,
+    DeviceListener,
+    DeviceState,
+    DeviceStatus,
+    DriverError,
+)
 from drivers.eid.base import EidReader
 from drivers.payment.base import PaymentTerminal
 from drivers.printer.base import ReceiptPrinter
@@ -25,7 +32,6 @@ log = logging.getLogger(__name__)
 
 # A device in one of these states can serve a citizen (USER_ERROR: the citizen or a
 # technician must act on the medium, e.g. a card put in upside down; the device works).
-_USABLE = frozenset({DeviceState.ONLINE, DeviceState.BUSY, DeviceState.USER_ERROR})
 
 
 class ReceiptMode(StrEnum):
@@ -131,7 +137,7 @@ class DeviceHub:
     # -- capabilities ------------------------------------------------------------------
     def _usable(self, device: DeviceClass, present: bool) -> bool:
         status = self.status(device)
-        return present and status is not None and status.state in _USABLE
+        return present and status is not None and status.state in USABLE_STATES
 
     def can_pay_by_card(self) -> bool:
         """Tell whether the terminal is configured and answered last time it was asked."""

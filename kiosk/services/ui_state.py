@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.base import DeviceState, DeviceStatus
+from drivers.base import USABLE_STATES, DeviceStatus
 from kiosk.i18n import N_
 
 
@@ -23,7 +23,6 @@ class Notices:
 
 
 Listener = Callable[[Notices], None]
-_USABLE = {DeviceState.ONLINE, DeviceState.BUSY, DeviceState.USER_ERROR}
 DEVICE_FAULT = N_("A device is not working.")
 
 
@@ -57,7 +56,7 @@ class UiState:
         """Record a device's status (a DeviceHub listener)."""
         with self._lock:
             before = dict(self._faults)
-            if status.state in _USABLE:
+            if status.state in USABLE_STATES:
                 self._faults.pop(status.device, None)
             else:
                 self._faults[status.device] = status.message_key or DEVICE_FAULT
