@@ -23,12 +23,6 @@ from offline_cache.database import OfflineDatabase, utc_now
 from offline_cache.errors import RecordTampered
 
 
-class OutboxState:
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    PARKED = "parked"  # rejected by the server (4xx): waits for a technician
-
-
 @dataclass(frozen=True)
 class OutboxItem:
     """One queued upload, with its decrypted body."""

@@ -93,7 +93,6 @@ class SyncWorker:
         self._link = LinkState.UNKNOWN
         self._last_sync: str | None = None
         self._last_error: str | None = None
-        self._db: OfflineDatabase | None = None
 
     def subscribe(self, listener: SyncListener) -> Callable[[], None]:
         """Call ``listener`` on every link change and delivery; return an unsubscriber."""
@@ -157,7 +156,6 @@ class SyncWorker:
 
     def _run(self) -> None:
         db = self._template.reopen()
-        self._db = db
         next_purge = 0.0
         try:
             while not self._stop.is_set():

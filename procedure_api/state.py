@@ -33,9 +33,6 @@ class ServerState:
             self._catalog = build_catalog_snapshot(self.db)
         return self._catalog
 
-    def forget_catalog(self) -> None:
-        """Drop the snapshot after the catalog tables change."""
-        self._catalog = None
 
 
 def build_catalog_snapshot(db: Database) -> CatalogSnapshot:

@@ -41,7 +41,7 @@ from drivers.eid.errors import (
 )
 from drivers.eid.monitor import SlotEvent, SlotMonitor, SlotState
 from drivers.eid.profiles import CardFamily, choose_family
-from drivers.eid.session import ApduCounter, CardSession
+from drivers.eid.session import CardSession
 from drivers.worker import DeviceWorker
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ class PcscEidReader:
     def __init__(self, reader_filter: str = "", worker: DeviceWorker | None = None,
                  monitor_timeout_s: float = 1.0) -> None:
         self.worker = worker or DeviceWorker("eid")
-        self.apdus = ApduCounter()
         self._filter = reader_filter
         self._listeners: list[DeviceListener] = []
         self._status = _status(DeviceState.OFFLINE, None, card="unknown")
@@ -175,7 +174,7 @@ class PcscEidReader:
         if code != SCARD_S_SUCCESS:
             SCardDisconnect(handle, SCARD_LEAVE_CARD)
             raise error_for_pcsc(code, "card status")
-        self._session = CardSession(handle, protocol, bytes(atr), self.apdus, context,
+        self._session = CardSession(handle, protocol, bytes(atr), context,
                                     self._slot.reader)
         return self._session
 

@@ -35,19 +35,12 @@ MAX_FILE_SIZE = 0x8000
 EOF_RETRIES = 3  # re-select + re-read of the same offset after a spurious end-of-file
 
 
-class ApduCounter:
-    """Counts APDUs sent to cards (each costs ~48 ms on vpcd, more on real readers)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
 class CardSession:
     """A connected card handle; every call runs on the reader's device thread."""
 
-    def __init__(self, handle: int, protocol: int, atr: bytes, counter: ApduCounter,
-                 context: int, reader: str) -> None:
-        self.handle, self.protocol, self.atr, self._counter = handle, protocol, atr, counter
+    def __init__(self, handle: int, protocol: int, atr: bytes, context: int,
+                 reader: str) -> None:
+        self.handle, self.protocol, self.atr = handle, protocol, atr
         self._context, self._reader = context, reader
 
     def transmit(self, apdu: bytes | bytearray, during: str) -> tuple[bytes, int]:
@@ -115,7 +108,6 @@ class CardSession:
     def _raw(self, apdu: bytes | bytearray, during: str) -> tuple[bytes, int]:
         command = list(apdu)
         try:
-            self._counter.count += 1
             code, response = SCardTransmit(self.handle, self.protocol, command)
         finally:
             command.clear()

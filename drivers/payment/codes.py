@@ -93,7 +93,6 @@ _PROGRESS: dict[int, str] = {
 PROGRESS_FALLBACK = N_("Follow the instructions on the terminal")
 
 APPROVED_CODE = "00"
-NO_SALE_CODE = "11"
 
 
 def meaning(code: str) -> CodeMeaning:

@@ -75,11 +75,6 @@ class FrameParser:
         self._data = bytearray()
         self.noise_bytes = 0  # bytes outside frames that are neither STX, ACK nor NAK
 
-    @property
-    def in_frame(self) -> bool:
-        """Tell whether a frame has started and is not complete yet."""
-        return self._state is not _State.IDLE
-
     def reset(self) -> None:
         """Drop a partial frame (after a timeout the rest will never come)."""
         self._state = _State.IDLE

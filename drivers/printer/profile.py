@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-from escpos.capabilities import Profile, get_profile
+from escpos.capabilities import get_profile
 
 from kiosk.settings import PrinterSection
 
@@ -30,10 +30,6 @@ class PrinterProfile:
     codepage_number: int
     native_qr: bool
     native_barcode: bool
-
-    def capabilities(self) -> Profile:
-        """Return python-escpos's capability object for this printer model."""
-        return get_profile(self.escpos_profile)
 
 
 def profile_from_settings(settings: PrinterSection) -> PrinterProfile:
