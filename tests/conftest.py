@@ -95,6 +95,15 @@ def card_process(pcscd: Pcscd, pki_dir: Path) -> Iterator[VirtualCardClient]:
     process.stdout.close()
 
 
+
+@pytest.fixture(scope="session")
+def eid_api(card_process: VirtualCardClient, pki_dir: Path,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """The reference API trusting the virtual card's CA (shared; tests enrol their own kiosk)."""
+    with running_api_server(tmp_path_factory.mktemp("eid-api"),
+                            eid_ca=pki_dir / "eid-ca.pem") as server:
+        yield server
+
 @pytest.fixture
 def card(card_process: VirtualCardClient) -> VirtualCardClient:
     """A healthy, inserted card of the first demo citizen with 3 PIN tries."""

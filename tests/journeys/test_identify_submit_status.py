@@ -7,11 +7,9 @@ import io
 import logging
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api import ApiClient
 from kiosk.logging_setup import RedactingFormatter
 from kiosk.redaction import REDACTOR
@@ -51,8 +49,9 @@ from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 from procedure_api.catalog_data import PROCEDURES
 from tests.eid.conftest import CITIZENS
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
+from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk
 from tests.rig.net import free_port
+from tests.rig.wait import wait_for
 
 pytestmark = pytest.mark.pcsc
 MARIA = CITIZENS[0]
@@ -60,15 +59,6 @@ VERIFY = 0x20
 CATALOG = {p["id"]: p for p in PROCEDURES}
 RESIDENCE = CATALOG["residence_certificate"]  # identity level eid
 PENSION = CATALOG["pension_advice"]  # identity level id_number
-
-
-@pytest.fixture(scope="module")
-def eid_api(card_process: VirtualCardClient, pki_dir: Path,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
-    """The reference API trusting the virtual card's CA (the card process wrote it)."""
-    with running_api_server(tmp_path_factory.mktemp("journeys-api"),
-                            eid_ca=pki_dir / "eid-ca.pem") as server:
-        yield server
 
 
 @pytest.fixture
@@ -254,12 +244,9 @@ def test_submission_with_the_api_down_is_provisional_then_delivered_once_after_r
     worker.start()
     try:
         service = SubmitProcedure(store.submissions, worker.wake)
-        case_number = None
-        for _ in range(100):
-            case_number = asyncio.run(service.case_number(sent.submission_id))
-            if case_number:
-                break
-            asyncio.run(asyncio.sleep(0.1))
+        wait_for(lambda: asyncio.run(service.case_number(sent.submission_id)),
+                 "the case number", timeout=10)
+        case_number = asyncio.run(service.case_number(sent.submission_id))
         assert case_number is not None
     finally:
         worker.stop()

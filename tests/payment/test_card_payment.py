@@ -15,6 +15,7 @@ from kiosk.services.payment_recovery import recover_all
 from offline_cache.journal import Journal, PaymentState
 from tests.payment.conftest import TerminalLine
 from tests.rig.serial_pty import open_serial_pair
+from tests.rig.wait import wait_for
 
 BILLS = [{"reference": "WATER-2026-0042", "amount_cents": 1_500_000}]
 
@@ -158,7 +159,9 @@ def test_session_cancelled_mid_sale_still_records_the_terminals_answer(
     async def citizen_walks_away() -> None:
         session = asyncio.create_task(
             pay(journal, terminal_line.driver, 1_500_000, BILLS, lambda _: None))
-        await asyncio.sleep(0.1)  # the terminal is asking for the card
+        # Cancel once the terminal has taken the sale (it then pauses on each message).
+        await asyncio.to_thread(wait_for, lambda: not terminal_line.memory.scripts,
+                                "the terminal to take the sale")
         session.cancel()
         with pytest.raises(asyncio.CancelledError):
             await session

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from tests.rig.net import free_port
+from tests.rig.wait import wait_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,12 +89,7 @@ class KioskUI:
 
     def wait_until(self, predicate: Any, what: str, timeout: float = 10.0) -> None:
         """Poll ``predicate`` until it is true (UI transitions take a few frames)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            time.sleep(0.05)
-        raise UIError(f"timed out waiting for {what}")
+        wait_for(predicate, what, timeout)
 
     def wait_for_screen(self, name: str) -> None:
         """Wait until the screen manager shows ``name``."""

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.services.identify import shared_fields
 from procedure_api.catalog_data import PROCEDURES
 from tests.eid.conftest import CITIZENS, wait_slot
-from tests.rig.api_server import ApiServer, enrol_kiosk, running_api_server
+from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT
 from tests.ui.harness import KioskUI
@@ -21,13 +18,6 @@ from tests.ui.test_status_journey import _look
 MARIA = CITIZENS[0]
 PROCEDURE = next(p for p in PROCEDURES if p["id"] == "birth_certificate")  # identity "eid"
 WAIT_CARD_S = 20.0  # pcscd polls vpcd; a read and a signature take a few seconds on 2 cores
-
-
-@pytest.fixture
-def eid_api(card_process, pki_dir: Path, tmp_path: Path) -> Iterator[ApiServer]:
-    """The reference API trusting the virtual card's CA."""
-    with running_api_server(tmp_path / "api", eid_ca=pki_dir / "eid-ca.pem") as server:
-        yield server
 
 
 def _kiosk(start_ui, tmp_path: Path, api_url: str, token: Enrolment | None = None) -> KioskUI:
