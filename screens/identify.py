@@ -67,8 +67,7 @@ class InsertCardScreen(IdentifyScreen):
 
     def load(self, **_params: Any) -> None:
         """Start fresh; read at once if the card is already in."""
-        self.notice = ""
-        self.reading = False
+        self.wipe()
         self.flow.new_identifier()
         status = self.flow.reader_status()
         if status is not None and ready_card(status):
@@ -189,10 +188,7 @@ class PinScreen(IdentifyScreen):
         pad.add_widget(key)
 
     def load(self, **_params: Any) -> None:
-        self._clear_pin()
-        self._say("")
-        self.locked = False
-        self.busy = False
+        self.wipe()  # every visit starts from an empty PIN
 
     def press(self, value: str) -> None:
         """Apply one keypad key (a digit or Delete)."""

@@ -105,8 +105,6 @@ class KioskShell(App):
         self.options = options
         self.catalog = options.catalog
         self.municipality = options.municipality
-        self.theme = theme
-        self.language_names = LANGUAGE_NAMES
         self.session = CitizenSession(options.default_language)
         self.navigator = Navigator(self._show)
         self.identify = IdentifyFlow(options.devices, options.identifier,
