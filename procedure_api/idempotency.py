@@ -15,7 +15,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Header
@@ -71,13 +71,17 @@ def run_once(
             "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?, ?)",
             (kiosk_id, key, endpoint, fingerprint, status, json.dumps(response), iso(now)),
         )
-        oldest_kept = now - timedelta(days=state.config.idempotency_retention_days)
-        conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (iso(oldest_kept),))
+        _forget_expired(conn, state, now)
     return JSONResponse(response, status_code=status)
+
+
+def _forget_expired(conn: sqlite3.Connection, state: ServerState, now: datetime) -> int:
+    oldest_kept = now - timedelta(days=state.config.idempotency_retention_days)
+    return conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                        (iso(oldest_kept),)).rowcount
 
 
 def purge_expired(state: ServerState) -> int:
     """Delete keys older than the retention period; return how many went."""
-    limit = iso(state.config.clock() - timedelta(days=state.config.idempotency_retention_days))
     with state.db.transaction() as conn:
-        return conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (limit,)).rowcount
+        return _forget_expired(conn, state, state.config.clock())

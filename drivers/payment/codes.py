@@ -11,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-def N_(message: str) -> str:
-    """Mark a msgid for the catalogs (as kiosk.i18n.N_; drivers do not import kiosk)."""
-    return message
+from kiosk.i18n import N_
 
 
 class Outcome(StrEnum):
