@@ -30,6 +30,7 @@ from kiosk.services.identify import (
     shared_fields,
 )
 from screens.base import KioskScreen
+from screens.journeys import Journey, after_consent, after_pin, journey_of
 from screens.keyboard import DELETE
 from screens.widgets.controls import KeyboardKey
 
@@ -55,6 +56,19 @@ class IdentifyScreen(KioskScreen):
     def procedure_id(self) -> str:
         entry = self.app.navigator.current
         return str(entry.params.get("procedure_id", "")) if entry else ""
+
+    def journey(self) -> Journey:
+        """The journey this identification serves (screens/journeys.py)."""
+        entry = self.app.navigator.current
+        return journey_of(entry.params if entry else {})
+
+    def go_on(self, screen: str, **params: Any) -> None:
+        """Show ``screen`` keeping the journey and the procedure in its parameters."""
+        self.app.go(screen, journey=self.journey(), procedure_id=self.procedure_id(), **params)
+
+    def after_consent(self) -> None:
+        """Consent given: the journey's next step (the form, or the PIN)."""
+        self.go_on(after_consent(self.journey()))
 
 
 class InsertCardScreen(IdentifyScreen):
@@ -95,7 +109,7 @@ class InsertCardScreen(IdentifyScreen):
             return
         if isinstance(outcome, IdentityPreview):
             self.notice = ""
-            self.app.go("identify_confirm", procedure_id=self.procedure_id(), preview=outcome)
+            self.go_on("identify_confirm", preview=outcome)
         elif isinstance(outcome, SessionEnded):
             self.app.end_session()
         else:
@@ -224,7 +238,7 @@ class PinScreen(IdentifyScreen):
         match outcome:
             case Authenticated(identity):
                 self.flow.identity = identity
-                self.app.go("identify_done", procedure_id=self.procedure_id())
+                self.go_on(after_pin(self.journey()))
                 self.app.navigator.seal()  # Back never leads into the card screens again
             case PinWrong(tries_left):
                 self._say(outcome.message_key, tries_left)

@@ -10,6 +10,7 @@ from kivy.properties import StringProperty
 from kiosk.i18n import N_
 from kiosk.services.browse_catalog import Procedure, pick
 from screens.base import KioskScreen
+from screens.journeys import start_screen
 
 LOCALES = {"es": "es_CL", "en": "en_US"}
 MSG_COMING_SOON = N_("This service is coming soon.")
@@ -67,14 +68,15 @@ class ProcedureScreen(KioskScreen):
         self.office = pick(procedure.office, language)
 
     def start(self) -> None:
-        """Begin the procedure: identify with the card when it needs the e-ID."""
+        """Begin the procedure's journey (screens/journeys.py says where it starts)."""
         procedure = self.app.catalog.procedure(self.procedure_id)
-        if procedure.identity_level != "eid":
+        journey, first = start_screen(procedure.fee_kind, procedure.identity_level)
+        if not self.app.manager.has_screen(first):
             self.notice = MSG_COMING_SOON
-        elif self.app.identify.available():
-            self.app.go("identify_card", procedure_id=self.procedure_id)
-        else:
+        elif first == "identify_card" and not self.app.identify.available():
             self.notice = MSG_NO_READER
+        else:
+            self.app.go(first, journey=journey, procedure_id=self.procedure_id)
 
     def wipe(self) -> None:
         """Forget which procedure the citizen looked at."""

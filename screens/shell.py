@@ -40,6 +40,7 @@ from screens.base import KioskScreen
 from screens.help import HelpPanel
 from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
+from screens.journeys import SURVEY_SCREEN
 from screens.navigator import Navigator
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
@@ -228,6 +229,18 @@ class KioskShell(App):
         if isinstance(screen, KioskScreen):
             screen.load(**params)
         self.manager.current = name
+
+    def finish(self, journey: str) -> None:
+        """A journey is over: the satisfaction question (when installed), else the wipe.
+
+        Nothing before it can be walked back into: history is sealed first.
+        """
+        assert self.manager is not None
+        self.navigator.seal()
+        if self.manager.has_screen(SURVEY_SCREEN):
+            self.navigator.go(SURVEY_SCREEN, returnable=False, journey=journey)
+        else:
+            self.end_session()
 
     def open_help(self) -> None:
         """Explain the current screen and offer to call an assistant."""

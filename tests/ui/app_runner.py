@@ -282,6 +282,18 @@ class Bridge:
         self.runtime.start_devices()
         return True
 
+    def cmd_start_runtime(self) -> bool:
+        """Start the runtime as production does (devices, recovery, catalog, sync)."""
+        self.runtime.start()
+        return True
+
+    def cmd_capabilities(self) -> dict[str, Any]:
+        """What the device hub allows now (Pay by card, receipt mode, e-ID)."""
+        devices = self.runtime.devices
+        return {"can_pay_by_card": devices.can_pay_by_card(),
+                "receipt_mode": str(devices.receipt_mode()),
+                "can_use_eid": devices.can_use_eid()}
+
     def cmd_eid_ready(self) -> bool:
         """Tell whether the shell sees a usable e-ID reader."""
         return bool(self.app.identify.available())
