@@ -47,6 +47,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
+    from kiosk.services.pay_bills import PayBills
     from kiosk.services.submit_procedure import procedure_document
     from screens.shell import KioskShell, ShellOptions
 
@@ -70,6 +71,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
+        pay_bills=lambda language: PayBills(
+            api=runtime.api, journal=store.journal, devices=runtime.devices,
+            kiosk=settings.kiosk, sync=runtime.sync, language=language),
         screenshot=screenshot,
         exit_after=exit_after,
     )

@@ -20,7 +20,13 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import AliasProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    AliasProperty,
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
@@ -42,12 +48,15 @@ from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
 from screens.journeys import SURVEY_SCREEN
 from screens.navigator import Navigator
+from screens.pay_flow import PayFactory, PayFlow
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
-            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv")
+            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "pay_start.kv",
+            "pay_entry.kv", "pay_debts.kv", "pay_confirm.kv", "pay_progress.kv",
+            "pay_result.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
@@ -77,6 +86,7 @@ class ShellOptions:
     devices: DeviceHub | None = None  # reader events and what the devices allow
     identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
     procedure_document: ProcedureLookup | None = None  # full procedure (consent list)
+    pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
@@ -95,6 +105,7 @@ class KioskShell(App):
     notice_text = StringProperty("")  # a translated sentence, "" when all is well
     ui_scale = NumericProperty(1.0)  # design px -> window px
     text_factor = NumericProperty(1.0)  # the citizen's text-size choice
+    back_allowed = BooleanProperty(True)  # False while the card terminal works
 
     def _get_text_scale(self) -> float:
         return float(self.ui_scale * self.text_factor)
@@ -110,6 +121,7 @@ class KioskShell(App):
         self.navigator = Navigator(self._show)
         self.identify = IdentifyFlow(options.devices, options.identifier,
                                      options.procedure_document)
+        self.pay = PayFlow(options.pay_bills, options.devices)
         self._notices = Notices(True, {})
         self.manager: ScreenManager | None = None
         self.set_language(options.default_language)
@@ -125,6 +137,12 @@ class KioskShell(App):
             NextStepScreen,
             PinScreen,
         )
+        from screens.pay_confirm import PayConfirmScreen
+        from screens.pay_debts import PayDebtsScreen
+        from screens.pay_entry import PayEntryScreen
+        from screens.pay_progress import PayProgressScreen
+        from screens.pay_result import PayResultScreen
+        from screens.pay_start import PayStartScreen
         from screens.procedure import ProcedureScreen
         from screens.search import SearchScreen
         from screens.status import StatusEntryScreen, StatusResultScreen
@@ -145,7 +163,11 @@ class KioskShell(App):
                        InsertCardScreen(name="identify_card"),
                        ConfirmIdentityScreen(name="identify_confirm"),
                        ConsentScreen(name="identify_consent"), PinScreen(name="identify_pin"),
-                       NextStepScreen(name="identify_done")):
+                       NextStepScreen(name="identify_done"), PayStartScreen(name="pay_start"),
+                       PayEntryScreen(name="pay_entry"), PayDebtsScreen(name="pay_debts"),
+                       PayConfirmScreen(name="pay_confirm"),
+                       PayProgressScreen(name="pay_progress"),
+                       PayResultScreen(name="pay_result")):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
@@ -195,6 +217,8 @@ class KioskShell(App):
             if isinstance(screen, KioskScreen):
                 screen.wipe()
         self.identify.end()
+        self.pay.end()
+        self.back_allowed = True
         self.session.wipe()
         REDACTOR.forget_all()
         self._apply_text_size()
@@ -216,7 +240,12 @@ class KioskShell(App):
         self.navigator.go(screen, **params)
 
     def back(self) -> None:
-        """Back: the previous screen; from home, the end of the session."""
+        """Back: the previous screen; from home, the end of the session.
+
+        Refused while the current screen forbids it (the card terminal is working).
+        """
+        if not self.back_allowed:
+            return
         current = self.navigator.current
         if current is None or current.screen == "home":
             self.end_session()
@@ -228,6 +257,7 @@ class KioskShell(App):
         screen = self.manager.get_screen(name)
         if isinstance(screen, KioskScreen):
             screen.load(**params)
+        self.back_allowed = bool(getattr(screen, "allows_back", True))
         self.manager.current = name
 
     def finish(self, journey: str) -> None:

@@ -4,8 +4,9 @@ One :class:`PayBills` per citizen session. Money rules:
 
 * a :class:`Selection` is paid at most once: it is sealed as soon as the terminal approved
   (or its outcome is unknown); pressing "Back" and paying again raises SelectionUsed, and a
-  bill paid in this session cannot be selected again (AlreadyPaid). A declined selection
-  reopens: nothing was taken, the citizen may try another card.
+  bill paid in this session cannot be selected again (AlreadyPaid), nor paid in any later
+  session while its payment waits for the API's confirmation (the journal says so). A
+  declined selection reopens: nothing was taken, the citizen may try another card.
 * once approved, the payment stays paid whatever the printer does: paper out or a failed
   print gives ``PAID_RECEIPT_ON_SCREEN`` with the print job id for a reprint, never a re-sale.
 * the receipt says "pending confirmation" until the API has recorded the payment (the sync
@@ -213,6 +214,9 @@ class PayBills:
             raise SelectionUsed(f"selection is {selection.state}")
         if any(bill.reference in self._paid for bill in selection.bills):
             raise AlreadyPaid("a selected bill was paid earlier in this session")
+        unconfirmed = await asyncio.to_thread(self.journal.unconfirmed_references)
+        if any(bill.reference in unconfirmed for bill in selection.bills):
+            raise AlreadyPaid("a selected bill is in a payment the API has not confirmed yet")
         if self.devices.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED \
                 and not receipt_on_screen_ok:
             raise ReceiptChoiceRequired("printer unusable and the QR receipt not accepted")

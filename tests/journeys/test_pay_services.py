@@ -172,3 +172,20 @@ def test_a_line_lost_mid_sale_seals_the_selection_and_blocks_new_sales_until_rec
         pay(pay_rig.service, fresh)  # the unknown row must be settled first
     assert fresh.state is SelectionState.OPEN and pay_rig.printer.jobs == []
     assert pay_rig.line.memory.sale_commands == 1
+
+
+def test_a_bill_paid_offline_cannot_be_paid_again_in_a_later_session_until_confirmed(
+        pay_rig: PayRig) -> None:
+    pay_rig.api.stop()
+    barcode = bill_barcode.encode(bill_barcode.Bill(WATER_REFERENCE, 1_234_500,
+                                                    date(2026, 12, 1)))
+    first = pay_rig.service
+    outcome = pay(first, first.select([first.bill_from_barcode(barcode)]))
+    assert outcome.result is PayResult.PAID_PRINTED and outcome.pending_confirmation
+    # The next citizen's session (a new PayBills) scans the same paper bill.
+    later = PayBills(api=first.api, journal=first.journal, devices=first.devices,
+                     kiosk=first.kiosk, sync=first.sync)
+    with pytest.raises(AlreadyPaid):
+        pay(later, later.select([later.bill_from_barcode(barcode)]))
+    assert len(pay_rig.line.memory.approved) == 1  # the terminal was never asked again
+    assert pay_rig.store.journal.unconfirmed_references() == {WATER_REFERENCE}
