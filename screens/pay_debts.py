@@ -15,7 +15,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from drivers.printer.receipt import format_amount
 from kiosk.i18n import N_
-from kiosk.services.pay_bills import PayableBill
+from kiosk.services.pay_bills import PayableBill, PayError
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen
 from screens.procedure import LOCALES
@@ -69,8 +69,8 @@ class PayDebtsScreen(PayScreen):
         identity = self.app.identify.identity
         session = identity.citizen_session if identity is not None else None
         self._clear()
-        if session is None:
-            self.message = NOTHING_CHOSEN
+        if session is None:  # not identified by e-ID: nothing to look up
+            self.message = PayError.message_key
             return
         self.busy = True
         self.message = LOOKING

@@ -94,7 +94,9 @@ class PayEntryScreen(PayScreen):
             if len(self.digits) < BARCODE_LENGTH:
                 self.message = TOO_SHORT
                 return
-            self.message = self.open_barcode(self.digits) or ""
+            self.busy = True
+            self.message = SEARCHING
+            self.open_barcode(self.digits, self._say)
             return
         if len(self.digits) < REFERENCE_LENGTH:
             self.message = TOO_SHORT
@@ -116,6 +118,10 @@ class PayEntryScreen(PayScreen):
             self.message = found.message_key or TOO_SHORT
             return
         self.message = self.choose(list(found.bills), Source.REFERENCE) or ""
+
+    def _say(self, message_key: str) -> None:
+        self.busy = False
+        self.message = message_key
 
     def wipe(self) -> None:
         self.digits = ""

@@ -13,6 +13,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from drivers.printer.receipt import format_amount
 from kiosk.i18n import N_
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
@@ -29,11 +30,13 @@ class PayProgressScreen(PayScreen):
                    "itself when the terminal has finished.")
     allows_back = False
     message = StringProperty(FOLLOW_TERMINAL)  # a msgid from the terminal
+    total = StringProperty("")
 
     def load(self, **_params: Any) -> None:
         """Start the sale of the confirmed selection (only an open one ever reaches here)."""
         selection = self.flow.selection
         self.message = FOLLOW_TERMINAL
+        self.total = "" if selection is None else format_amount(selection.total_cents)
         if selection is None or selection.state is not SelectionState.OPEN:
             log.warning("pay progress shown without an open selection; nothing charged")
             return
@@ -69,3 +72,4 @@ class PayProgressScreen(PayScreen):
 
     def wipe(self) -> None:
         self.message = FOLLOW_TERMINAL
+        self.total = ""

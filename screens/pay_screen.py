@@ -6,6 +6,7 @@ Screens only show and react; the work is :class:`kiosk.services.pay_bills.PayBil
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kivy.core.window import Window
@@ -56,14 +57,27 @@ class PayScreen(KioskScreen):
         self.go_on("pay_confirm")
         return None
 
-    def open_barcode(self, code: str) -> str | None:
-        """Decode a bill's barcode (offline) and confirm it; return a msgid if unreadable."""
+    def open_barcode(self, code: str, say: Callable[[str], None]) -> None:
+        """Read a bill's barcode and confirm it; ``say`` gets a msgid when it cannot be paid.
+
+        Decoded on the kiosk; checked at the API when the link is up (a paid bill says so).
+        """
         try:
-            bill = self.service().bill_from_barcode(code)
+            self.service().bill_from_barcode(code)
         except BarcodeError as err:
             log.info("bill barcode refused: %s", err.reason)
-            return err.message_key
-        return self.choose([bill], Source.BARCODE)
+            say(err.message_key)
+            return
+        self.run_async(self._by_barcode(code, say, self.flow.generation))
+
+    async def _by_barcode(self, code: str, say: Callable[[str], None], generation: int) -> None:
+        found = await self.service().bill_by_barcode(code)
+        if generation != self.flow.generation or not self.showing():
+            return
+        if not found.bills:
+            say(found.message_key or "")
+            return
+        say(self.choose(list(found.bills), Source.BARCODE) or "")
 
     def listen_to_scanner(self) -> None:
         """Take a keyboard-like barcode scanner's keys while this screen shows."""

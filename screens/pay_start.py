@@ -77,8 +77,11 @@ class PayStartScreen(PayScreen):
     def scanner_key(self, key: int, codepoint: str | None) -> bool:
         code = self._scan.key(key, codepoint)
         if code is not None and self.can_pay:
-            self.notice = self.open_barcode(code) or ""
+            self.open_barcode(code, self._say)
         return bool(codepoint and codepoint.isdigit()) or code is not None
+
+    def _say(self, message_key: str) -> None:
+        self.notice = message_key
 
     def wipe(self) -> None:
         self._scan = ScanBuffer()

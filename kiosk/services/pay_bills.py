@@ -193,6 +193,19 @@ class PayBills:
                       if d["status"] == "pending" and d["reference"] not in self._paid)
         return DebtsFound(bills, message_key=None if bills else nothing)
 
+    async def bill_by_barcode(self, barcode: str) -> DebtsFound:
+        """Read a scanned or typed bill: decoded here, then checked at the API when it answers.
+
+        Online, the API's answer wins (a bill paid at another kiosk or in an earlier session
+        says so; its description comes along). Offline, the barcode alone is enough to pay.
+        Raises bill_barcode.BarcodeError when the digits are not a bill's.
+        """
+        bill = self.bill_from_barcode(barcode)
+        found = await self.bill_by_reference(bill.reference)
+        if found.offline:
+            return DebtsFound((bill,), offline=True)
+        return found
+
     def bill_from_barcode(self, barcode: str) -> PayableBill:
         """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""
         bill = bill_barcode.decode(barcode)

@@ -65,7 +65,7 @@ def scan(ui: KioskUI, digits: str) -> None:
 
 def pending_debts(stack: KioskStack) -> list[tuple[str, int, str]]:
     """María's pending debts at the API: (reference, amount in cents, due date)."""
-    return [tuple(row) for row in stack.api_rows(  # type: ignore[misc]
+    return [(str(row[0]), int(row[1]), str(row[2])) for row in stack.api_rows(
         "SELECT reference, amount_cents, due_date FROM debts WHERE national_number = ? "
         "AND status = 'pending' ORDER BY reference", MARIA.national_number)]
 
