@@ -24,6 +24,14 @@ HEADINGS = {PayResult.PAID_PRINTED: N_("Payment approved"),
             PayResult.NOT_PAID: N_("The payment was not made"),
             PayResult.CHECKING: N_("We are checking your payment")}
 PRINTING = N_("Printing your receipt, please wait…")
+# Paid: the heading says so; the line below says where the receipt is.
+RECEIPT_WHERE = {
+    PayResult.PAID_PRINTED: N_("Take your receipt from the printer below the screen. It is "
+                               "also shown here."),
+    PayResult.PAID_RECEIPT_ON_SCREEN: N_("The printer could not print your receipt. Take a "
+                                         "photo of its QR code below, or touch Print the "
+                                         "receipt to try again."),
+}
 
 
 class PayResultScreen(PayScreen):
@@ -37,6 +45,7 @@ class PayResultScreen(PayScreen):
     pending = BooleanProperty(False)
     can_reprint = BooleanProperty(False)
     busy = BooleanProperty(False)
+    has_receipt = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
         """Show the outcome the progress screen left."""
@@ -50,7 +59,8 @@ class PayResultScreen(PayScreen):
             return
         self.result = outcome.result
         self.heading = HEADINGS[outcome.result]
-        self.message = outcome.message_key
+        self.message = RECEIPT_WHERE.get(outcome.result, outcome.message_key)
+        self.has_receipt = outcome.receipt is not None
         self.pending = outcome.pending_confirmation
         self.can_reprint = outcome.result is PayResult.PAID_RECEIPT_ON_SCREEN \
             and outcome.receipt is not None
@@ -86,6 +96,6 @@ class PayResultScreen(PayScreen):
 
     def wipe(self) -> None:
         self.heading = self.message = self.result = ""
-        self.pending = self.can_reprint = self.busy = False
+        self.pending = self.can_reprint = self.busy = self.has_receipt = False
         if "receipt" in self.ids:
             self.ids.receipt.clear_widgets()
