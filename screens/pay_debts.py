@@ -32,9 +32,12 @@ DUE = N_("due %s")
 
 
 def bill_title(bill: PayableBill, language: str, translate: Any) -> str:
-    """The bill's description in the citizen's language (its kind when there is none)."""
+    """The bill's description in the citizen's language (with its number when generic)."""
     text = bill.description.get(language) or bill.description.get("es")
-    return text or str(translate(KINDS.get(bill.kind, N_("Bill")))) + f" {bill.reference}"
+    if text and bill.kind != "bill":
+        return text
+    # a bill read from its barcode alone: what it is and its number, to compare with the paper
+    return (text or str(translate(KINDS.get(bill.kind, N_("Bill"))))) + f" {bill.reference}"
 
 
 def due_text(bill: PayableBill, language: str, translate: Any) -> str:

@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, cast
@@ -35,7 +35,7 @@ from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.i18n import N_
+from kiosk.i18n import N_, load_catalog
 from kiosk.services import card_payment
 from kiosk.services.payment_receipt import build_payment_receipt
 from kiosk.settings import KioskSection
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 RECEIPT_PRINTED = N_("Payment approved. Please take your receipt.")
 RECEIPT_ON_SCREEN = N_("Payment approved. Your receipt is on the screen: scan the QR code.")
 OFFLINE_BARCODE = N_("No connection right now. You can still pay a bill by its barcode.")
+BILL_BY_BARCODE = N_("Municipal bill")
 NO_DEBTS = N_("You have no pending debts.")
 BILL_NOT_FOUND = N_("We found no bill with this reference number. Please check it on your bill.")
 BILL_REFERENCE_INVALID = N_(
@@ -202,8 +203,10 @@ class PayBills:
         """
         bill = self.bill_from_barcode(barcode)
         found = await self.bill_by_reference(bill.reference)
-        if found.offline:
-            return DebtsFound((bill,), offline=True)
+        if found.offline:  # the barcode carries no description: name it for the receipt
+            described = replace(bill, description={
+                language: load_catalog(language)._(BILL_BY_BARCODE) for language in ("es", "en")})
+            return DebtsFound((described,), offline=True)
         return found
 
     def bill_from_barcode(self, barcode: str) -> PayableBill:

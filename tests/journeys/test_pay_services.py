@@ -211,5 +211,6 @@ def test_a_scanned_bill_is_checked_at_the_api_when_it_answers_and_paid_offline_o
     pay_rig.api.stop()
     offline = asyncio.run(later.bill_by_barcode(barcode))
     assert offline.offline and [b.amount_cents for b in offline.bills] == [1_234_500]
+    assert offline.bills[0].description == {"es": "Boleta municipal", "en": "Municipal bill"}
     with pytest.raises(bill_barcode.BarcodeError):
         asyncio.run(later.bill_by_barcode(barcode[:-1] + str((int(barcode[-1]) + 1) % 10)))

@@ -113,13 +113,14 @@ def test_a_scanned_barcode_is_paid_offline_and_delivered_once_when_the_link_retu
     scan(ui, barcode_of(*debt))  # the scanner types on the first Pay screen
     ui.wait_for_screen("pay_confirm")
     assert "pendiente de confirmación" in texts(ui)
+    assert f"Boleta municipal {FINE}" in ui.call("widget", target="lines")["text"]
     look_both(ui, "pay_confirm-offline", artifacts_dir)
     ui.tap("pay")
     shown = wait_result(ui)
     assert "Pago aprobado" in shown and "pendiente de confirmación" in shown
     look_both(ui, "pay_result-offline", artifacts_dir)
     (job,) = stack.printer.wait_for_jobs(1)
-    assert "PENDIENTE DE CONFIRMACIÓN" in job.text
+    assert "PENDIENTE DE CONFIRMACIÓN" in job.text and "Boleta municipal" in job.text
     assert api_payments(stack) == []
 
     stack.api.start()
