@@ -7,7 +7,6 @@ disabled with a plain message. Both are asked of the device hub again on arrival
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -40,14 +39,7 @@ class PayConfirmScreen(PayScreen):
         self.screen_receipt_ok = False
         self._refusal = self.flow.take_refusal() or ""
         self.refresh()
-        devices = self.flow.devices
-        if devices is not None:
-            self.run_async(self._refresh(devices))
-
-    async def _refresh(self, devices: Any) -> None:
-        await asyncio.to_thread(devices.refresh)
-        if self.showing():
-            self.refresh()
+        self.recheck_devices(self.refresh)
 
     def refresh(self) -> None:
         """Texts in the current language; Pay enabled only when it can work."""

@@ -5,6 +5,7 @@ Screens only show and react; the work is :class:`kiosk.services.pay_bills.PayBil
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from kivy.core.window import Window
 
 from kiosk.bill_barcode import BarcodeError
+from kiosk.devices import DeviceHub
 from kiosk.services.pay_bills import PayableBill, PayBills, PayError
 from screens.base import KioskScreen
 from screens.journeys import Journey
@@ -46,6 +48,17 @@ class PayScreen(KioskScreen):
         procedure_id = entry.params.get("procedure_id", "") if entry else ""
         self.app.navigator.go(screen, returnable=returnable, journey=Journey.PAY,
                               procedure_id=procedure_id, **params)
+
+    def recheck_devices(self, then: Callable[[], None]) -> None:
+        """Ask the printer and terminal how they are now (on a thread); then redraw."""
+        devices = self.flow.devices
+        if devices is not None:
+            self.run_async(self._recheck(devices, then))
+
+    async def _recheck(self, devices: DeviceHub, then: Callable[[], None]) -> None:
+        await asyncio.to_thread(devices.refresh)
+        if self.showing():
+            then()
 
     def choose(self, bills: list[PayableBill], source: Source) -> str | None:
         """Make ``bills`` the payment to confirm and show it; return a msgid if refused."""

@@ -6,7 +6,6 @@ directly, so a citizen can scan the bill as soon as Pay opens.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -41,14 +40,7 @@ class PayStartScreen(PayScreen):
         self._scan = ScanBuffer()
         self.notice = ""
         self.update()
-        devices = self.flow.devices
-        if devices is not None:
-            self.run_async(self._refresh(devices))
-
-    async def _refresh(self, devices: Any) -> None:
-        await asyncio.to_thread(devices.refresh)
-        if self.showing():
-            self.update()
+        self.recheck_devices(self.update)
 
     def update(self) -> None:
         """Enable the choices the devices allow."""
