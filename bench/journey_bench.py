@@ -166,12 +166,13 @@ async def journey(stack: JourneyStack, slot: CardSlot, deliveries: Deliveries,
     return times
 
 
-def _memory() -> tuple[float, int, int]:
+def _memory() -> tuple[float, frozenset[str], int]:
     process = psutil.Process()
-    return process.memory_info().rss / 2**20, process.num_threads(), process.num_fds()
+    threads = frozenset(thread.name for thread in threading.enumerate())
+    return process.memory_info().rss / 2**20, threads, process.num_fds()
 
 
-Memory = list[tuple[int, float, int, int]]  # (journeys done, RSS MiB, threads, open fds)
+Memory = list[tuple[int, float, frozenset[str], int]]  # (journeys, RSS MiB, threads, fds)
 
 
 async def run(stack: JourneyStack, journeys: int, rss_after: int, deadline: float,
@@ -227,13 +228,16 @@ def report(samples: list[dict[str, float]], memory: Memory, apdus: int, checks: 
     if len(memory) < 2 or memory[0][0] == memory[1][0]:
         print("RSS: one sample only (run more journeys than --rss-after to compare)")
         for number, rss, threads, fds in memory:
-            print(f"  after {number:4d} journeys: RSS {rss:7.1f} MiB, {threads} threads, "
+            print(f"  after {number:4d} journeys: RSS {rss:7.1f} MiB, {len(threads)} threads, "
                   f"{fds} fds")
         return
     (n1, rss1, threads1, fds1), (n2, rss2, threads2, fds2) = memory
     growth = (rss2 - rss1) * 1024 / (n2 - n1)
+    changed = [f"+{name}" for name in sorted(threads2 - threads1)]
+    changed += [f"-{name}" for name in sorted(threads1 - threads2)]
     print(f"RSS after {n1} journeys {rss1:.1f} MiB, after {n2} {rss2:.1f} MiB: "
-          f"{growth:+.1f} KiB per journey; threads {threads1} -> {threads2}, "
+          f"{growth:+.1f} KiB per journey; Python threads {len(threads1)} -> "
+          f"{len(threads2)}{''.join(' ' + name for name in changed)}; "
           f"open fds {fds1} -> {fds2}")
 
 
