@@ -47,14 +47,18 @@ def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
     ui.wait_until(lambda: ui.call("session_state")["overlays"] == 1, "the warning again", 6)
     ui.wait_for_screen("attract")  # nobody touched: the countdown ran out
 
+    assert_nothing_left(ui, [*_citizen_traces(), "Guardamos su llamado"])
+
+
+def assert_nothing_left(ui, traces: list[str]) -> None:
+    """The wipe: session object blank, no history or overlay, no trace on any screen."""
     state = ui.call("session_state")
     assert state["blank"] and state["history"] == [] and state["overlays"] == 0
     assert not state["timer_running"] and state["values"] == {}
     assert (state["app_language"], state["text_factor"]) == ("es", 1.0)
     everything = "\n".join(ui.call("all_texts"))
-    for trace in _citizen_traces():
+    for trace in traces:
         assert trace not in everything, trace
-    assert "Guardamos su llamado" not in everything
     fields = [t for t in ui.call("all_texts") if t.endswith("|")]
     assert len(fields) == 2 and set(fields) == {"|"}  # search and case-number fields empty
 
