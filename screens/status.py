@@ -20,7 +20,7 @@ from kiosk.services.check_status import (
     CaseOutcome,
     StatusUnavailable,
 )
-from kiosk.services.degraded import MSG_NO_EID, MSG_NO_LIVE
+from kiosk.services.degraded import MSG_CASE_NUMBER_ONLY, MSG_NO_LIVE
 from screens.base import KioskScreen
 from screens.journeys import Journey
 from screens.keyboard import DELETE, SPACE
@@ -56,7 +56,7 @@ class StatusEntryScreen(KioskScreen):
         """The card way needs a working reader and the live API (degraded modes)."""
         self.card_possible = bool(self.app.can_use_eid and self.app.live_lookups)
         self.card_notice = "" if self.card_possible else (
-            MSG_NO_EID if not self.app.can_use_eid else MSG_NO_LIVE)
+            MSG_CASE_NUMBER_ONLY if not self.app.can_use_eid else MSG_NO_LIVE)
 
     def use_card(self) -> None:
         """Identify with the e-ID; the citizen's open cases follow the PIN."""

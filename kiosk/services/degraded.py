@@ -26,6 +26,8 @@ MSG_NO_PAY = N_("Paying is not possible right now: the card terminal is not work
                 "Everything else works.")
 MSG_NO_EID = N_("The identity card reader is not working right now, so what needs your "
                 "card cannot be done. Everything else works.")
+MSG_CASE_NUMBER_ONLY = N_("The card reader is not working right now. You can still check "
+                          "a case by typing its number.")
 MSG_NO_PAPER = N_("Receipts cannot be printed right now: they are shown on the screen "
                   "instead, with a code you can photograph.")
 MSG_NO_LIVE = N_("There is no connection to the town hall right now, so a status cannot "

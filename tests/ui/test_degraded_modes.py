@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from kiosk.i18n import load_catalog
-from kiosk.services.degraded import MSG_NO_EID, MSG_NO_PAPER, MSG_NO_PAY
+from kiosk.services.degraded import (
+    MSG_CASE_NUMBER_ONLY,
+    MSG_NO_EID,
+    MSG_NO_PAPER,
+    MSG_NO_PAY,
+)
 from kiosk.settings import deep_merge
 from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_status_journey import _look_in_both
@@ -63,6 +68,6 @@ def test_reader_absent_switches_off_what_needs_the_card_and_says_why(
     ui.tap("status")
     ui.wait_for_screen("status")
     assert ui.call("disabled", target="use_card")
-    assert ui.call("widget", target="card_notice")["text"] == SPANISH._(MSG_NO_EID)
+    assert ui.call("widget", target="card_notice")["text"] == SPANISH._(MSG_CASE_NUMBER_ONLY)
     assert not ui.call("disabled", target="check")  # a case number still works
-    _look_in_both(ui, "status-no-reader", artifacts_dir, "The identity card reader")
+    _look_in_both(ui, "status-no-reader", artifacts_dir, "by typing its number")
