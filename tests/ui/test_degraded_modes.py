@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kiosk.i18n import load_catalog
 from kiosk.services.degraded import (
     MSG_CASE_NUMBER_ONLY,
@@ -10,6 +12,7 @@ from kiosk.services.degraded import (
     MSG_NO_PAY,
 )
 from kiosk.settings import deep_merge
+from tests.ui.harness import KioskUI
 from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_status_journey import _look_in_both
 
@@ -17,17 +20,17 @@ SPANISH = load_catalog("es")
 DEVICE_CHANGE_S = 15.0  # a silent terminal costs its ACK timeout times its attempts
 
 
-def _home(ui) -> None:
+def _home(ui: KioskUI) -> None:
     ui.tap("start")
     ui.wait_for_screen("home")
 
 
-def _home_says(ui) -> str:
+def _home_says(ui: KioskUI) -> str:
     return str(ui.call("widget", target="degraded")["text"])
 
 
 def test_terminal_stopped_switches_pay_off_and_paper_out_says_receipts_show_on_screen(
-        kiosk_stack: KioskStack, artifacts_dir):  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
     ui = kiosk_stack.start()
     ui.wait_until(lambda: ui.call("capabilities")["can_pay_by_card"], "the terminal")
     _home(ui)
@@ -56,7 +59,7 @@ def test_terminal_stopped_switches_pay_off_and_paper_out_says_receipts_show_on_s
 
 
 def test_reader_absent_switches_off_what_needs_the_card_and_says_why(
-        kiosk_stack: KioskStack, artifacts_dir):  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
     overrides = deep_merge(kiosk_stack.overrides,
                            {"devices": {"eid": {"reader": "Absent Reader 00 00"}}})
     ui = kiosk_stack.start_ui(overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from drivers.payment.simulator.control import ControlServer
@@ -12,6 +13,7 @@ from kiosk.settings import load_settings
 from tests.eid.conftest import CITIZENS
 from tests.rig.config import write_config
 from tests.rig.net import free_port
+from tests.ui.harness import KioskUI
 from tests.ui.stack import WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
 
 
@@ -68,7 +70,7 @@ def test_function_keys_insert_remove_and_swap_the_card_and_script_the_terminal(
         control.server_close()
 
 
-def test_the_demo_panel_is_refused_in_kiosk_mode(start_ui) -> None:
+def test_the_demo_panel_is_refused_in_kiosk_mode(start_ui: Callable[..., KioskUI]) -> None:
     ui = start_ui({"kiosk": {"mode": "kiosk"}})
     assert not ui.call("attach_demo_panel", card_port=None, terminal_port=None)
     ui.call("key", key=F12)

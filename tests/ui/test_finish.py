@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from tests.ui.conftest import LANDSCAPE
+from tests.ui.harness import KioskUI
 from tests.ui.test_session_lifecycle import assert_nothing_left
 from tests.ui.test_status_journey import _look
 
 
 def test_survey_and_goodbye_fit_landscape_with_extra_large_text_then_the_wipe_comes_alone(
-        start_ui, loopback_port, artifacts_dir):
+        start_ui: Callable[..., KioskUI], loopback_port: int, artifacts_dir: Path) -> None:
     ui = start_ui({**LANDSCAPE, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"},
                    "timeouts": {"inactivity_warning_s": 600, "goodbye_s": 2}})
     ui.tap("start")

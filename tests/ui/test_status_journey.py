@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.api_types import Enrolment
@@ -14,10 +15,11 @@ from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: 
 from tests.ui.test_session_lifecycle import assert_nothing_left
 from tests.ui.test_visual_rules import _problems
 
+StartUI = Callable[..., KioskUI]
 SEEDED_CASE = "VE-2026-000001"  # procedure_api/seed.py: the first demo citizen's open case
 
 
-def _enrolled_ui(start_ui, server: ApiServer, tmp_path: Path) -> KioskUI:
+def _enrolled_ui(start_ui: StartUI, server: ApiServer, tmp_path: Path) -> KioskUI:
     kiosk = enrol_kiosk(server)
     save_enrolment(tmp_path / "data" / "enrolment.json",
                    Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
@@ -41,7 +43,8 @@ def _check(ui: KioskUI, typed: str) -> str:
 
 
 def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happens_next(
-        start_ui, own_api_server, tmp_path, artifacts_dir):
+        start_ui: StartUI, own_api_server: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     case = enrol_kiosk(own_api_server).client().case_status(SEEDED_CASE)
     ui = _enrolled_ui(start_ui, own_api_server, tmp_path)
     ui.tap("start")
@@ -89,7 +92,8 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
 
 
 def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
-        start_ui, own_api_server, tmp_path, artifacts_dir):
+        start_ui: StartUI, own_api_server: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     ui = _enrolled_ui(start_ui, own_api_server, tmp_path)
     own_api_server.stop()
     ui.tap("start")
@@ -113,7 +117,7 @@ def _look_in_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str) -> 
 
 
 def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_survey_once(
-        kiosk_stack: KioskStack, artifacts_dir):  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
     open_case = enrol_kiosk(kiosk_stack.api).client().case_status(SEEDED_CASE)
     ui = kiosk_stack.start({"timeouts": {"goodbye_s": 120}})
     ui.tap("start")
@@ -159,7 +163,7 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
 
 
 def test_pulling_the_card_while_her_cases_show_ends_the_session(
-        kiosk_stack: KioskStack):  # noqa: F811
+        kiosk_stack: KioskStack) -> None:  # noqa: F811
     ui = kiosk_stack.start()
     ui.tap("start")
     ui.wait_for_screen("home")
