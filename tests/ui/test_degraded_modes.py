@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.i18n import load_catalog
 from kiosk.services.degraded import (
     MSG_CASE_NUMBER_ONLY,
     MSG_NO_EID,
+    MSG_NO_LIVE,
     MSG_NO_PAPER,
     MSG_NO_PAY,
 )
 from kiosk.settings import deep_merge
+from tests.ui.conftest import PORTRAIT
 from tests.ui.harness import KioskUI
 from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_status_journey import _look_in_both
@@ -74,3 +77,17 @@ def test_reader_absent_switches_off_what_needs_the_card_and_says_why(
     assert ui.call("widget", target="card_notice")["text"] == SPANISH._(MSG_CASE_NUMBER_ONLY)
     assert not ui.call("disabled", target="check")  # a case number still works
     _look_in_both(ui, "status-no-reader", artifacts_dir, "by typing its number")
+
+
+def test_no_connection_switches_off_checking_a_status_and_it_comes_back_with_the_link(
+        start_ui: Callable[..., KioskUI]) -> None:
+    ui = start_ui(PORTRAIT)
+    _home(ui)
+    assert not ui.call("disabled", target="status")
+    ui.call("set_online", online=False)  # what the sync worker does when the API is gone
+    ui.wait_until(lambda: ui.call("disabled", target="status"), "Status switched off")
+    assert SPANISH._(MSG_NO_LIVE) in _home_says(ui)
+    assert not ui.call("disabled", target="request")  # browsing works from the cache
+    ui.call("set_online", online=True)
+    ui.wait_until(lambda: not ui.call("disabled", target="status"), "Status back")
+    assert SPANISH._(MSG_NO_LIVE) not in _home_says(ui)
