@@ -5,7 +5,7 @@ face is a big button with a drawn face and a word (never a face alone); the answ
 queued by the survey service (:mod:`kiosk.services.satisfaction`) as a task while the
 goodbye already shows, so the citizen never waits for storage or the network. Goodbye
 reminds the citizen of what to take (the card still in the reader, the printed receipt),
-and wipes after ``timeouts.goodbye_s`` or at the first touch.
+and wipes after ``timeouts.goodbye_s``, at the first touch, or as the card leaves the reader.
 """
 
 from __future__ import annotations
@@ -17,13 +17,22 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 
+from drivers.base import DeviceStatus
 from kiosk.i18n import N_
+from kiosk.services.identify import card_removed
 from kiosk.services.satisfaction import SCORES
 from screens.base import KioskScreen
 from screens.journeys import GOODBYE_SCREEN
 
 log = logging.getLogger(__name__)
 FACE_WORDS = {1: N_("Very bad"), 2: N_("Bad"), 3: N_("OK"), 4: N_("Good"), 5: N_("Very good")}
+
+
+def on_card_taken(app: Any, status: DeviceStatus) -> None:
+    """On goodbye, the citizen taking the card is the end: wipe at once (Kivy's thread)."""
+    manager = app.manager
+    if manager is not None and manager.current == GOODBYE_SCREEN and card_removed(status):
+        manager.current_screen.done()
 
 
 class FaceButton(Button):

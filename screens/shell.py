@@ -200,9 +200,11 @@ class KioskShell(App):
         """Device events come on device threads: handle them on Kivy's main thread."""
         Clock.schedule_once(lambda _dt: self.reassess(), 0)
         if status.device is DeviceClass.EID:
+            from screens.finish import on_card_taken
             from screens.identify import on_reader_status
 
             Clock.schedule_once(lambda _dt: on_reader_status(self, status), 0)
+            Clock.schedule_once(lambda _dt: on_card_taken(self, status), 0)
 
     def on_start(self) -> None:
         log.info("kiosk %s started (mode=%s)", self.options.kiosk_id,

@@ -148,8 +148,8 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
     ui.wait_for_screen("goodbye")
     assert "Retire su tarjeta de identidad del lector." in ui.call("texts")  # still inserted
     _look_in_both(ui, "goodbye", artifacts_dir, "Take your identity card from the reader.")
-    ui.tap("finish")
-    ui.wait_for_screen("attract")
+    kiosk_stack.card.remove()  # she takes her card: that is the end
+    ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
     assert_nothing_left(ui, [MARIA.given_names, MARIA.surname, SEEDED_CASE,
                              open_case["title"]["es"], open_case["status_label"]["es"]])
 
