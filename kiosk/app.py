@@ -19,6 +19,7 @@ from kiosk.runtime import Runtime, build_runtime
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
+    from kiosk.demo_panel import DemoPanel
     from screens.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,13 @@ def prepare(settings: Settings) -> None:
 
 
 def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None = None,
-                exit_after: float | None = None) -> KioskShell:
-    """Configure Kivy and build the app on ``runtime``'s services (not yet running)."""
+                exit_after: float | None = None,
+                demo_panel: DemoPanel | None = None) -> KioskShell:
+    """Configure Kivy and build the app on ``runtime``'s services (not yet running).
+
+    ``demo_panel`` (``kiosk demo`` only) adds the demo's function keys; the shell refuses
+    it in kiosk mode.
+    """
     configure_kivy(settings)
     from kivy.clock import Clock
 
@@ -47,6 +53,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
+    from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import procedure_document
     from screens.shell import KioskShell, ShellOptions
 
@@ -70,6 +77,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
+        satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
+        demo_panel=demo_panel,
         screenshot=screenshot,
         exit_after=exit_after,
     )
@@ -82,11 +91,12 @@ def run_shell(shell: KioskShell) -> None:
 
 
 def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
-              exit_after: float | None = None) -> int:
+              exit_after: float | None = None, demo_panel: DemoPanel | None = None) -> int:
     """Run the kiosk UI on the configured hardware until it is stopped (after prepare())."""
     runtime = build_runtime(settings)
     try:
-        shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after)
+        shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after,
+                            demo_panel=demo_panel)
         runtime.start()
         run_shell(shell)
     finally:
