@@ -39,6 +39,9 @@ IDENTIFY_SCREENS = ("identify_card", "identify_confirm", "identify_consent", "id
                     "identify_done")
 PIN_MAX = 12
 MSG_READING = N_("Reading your card, please wait…")
+# A journey without a procedure (the citizen's own cases) receives only who the citizen
+# is, through the signed session: the national number.
+IDENTITY_ONLY = {"identity_level": "eid"}
 
 
 def ready_card(status: DeviceStatus) -> bool:
@@ -150,8 +153,8 @@ class ConsentScreen(IdentifyScreen):
         self._fields: list[SharedField] = []
 
     def load(self, *, procedure_id: str = "", **_params: Any) -> None:
-        document = self.flow.procedure(procedure_id) or {}
-        self._fields = shared_fields(document)
+        document = self.flow.procedure(procedure_id) if procedure_id else None
+        self._fields = shared_fields(document or IDENTITY_ONLY)
         self.refresh()
 
     def refresh(self) -> None:
@@ -292,9 +295,15 @@ class NextStepScreen(IdentifyScreen):
 
 
 def on_reader_status(app: Any, status: DeviceStatus) -> None:
-    """Route a reader event (on Kivy's thread) to the identify screen showing, if any."""
+    """Route a reader event (on Kivy's thread) to the identify screen showing, if any.
+
+    Pulling the card ends the session on the identify screens after the insert screen and
+    on any screen of an identified journey (the identity is forgotten at ``app.finish``).
+    """
     manager = app.manager
-    if manager is None or manager.current not in IDENTIFY_SCREENS:
+    if manager is None:
+        return
+    if manager.current not in IDENTIFY_SCREENS and app.identify.identity is None:
         return
     if manager.current != "identify_card" and card_removed(status):
         log.info("card removed during identification; ending the session")

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from kiosk import bill_barcode
 from procedure_api.auth import Kiosk, State, citizen_for_session, citizen_session_header
 from procedure_api.errors import ApiProblem
-from procedure_api.schemas import BillDecodeRequest, Debt, DebtList, DecodedBill
+from procedure_api.schemas import (
+    REFERENCE_PATTERN,
+    BillDecodeRequest,
+    Debt,
+    DebtList,
+    DecodedBill,
+)
 
 router = APIRouter(tags=["debts"])
 LOOKUP_COLUMNS = ("national_number", "cadastral_key", "water_account", "plate")
@@ -69,7 +75,7 @@ def my_debts(
 
 @router.get("/v1/bills/{reference}", response_model=Debt)
 def bill_by_reference(
-    reference: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$")],
+    reference: Annotated[str, Path(pattern=REFERENCE_PATTERN)],
     state: State,
     kiosk: Kiosk,
 ) -> Debt:
