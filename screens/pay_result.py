@@ -94,6 +94,10 @@ class PayResultScreen(PayScreen):
         if self.result == PayResult.NOT_PAID:
             self.app.navigator.back()
 
+    def finish(self) -> None:
+        """The journey is over: the survey, reminded of the paper receipt when one came out."""
+        self.app.finish("pay", receipt=self.result == PayResult.PAID_PRINTED)
+
     def wipe(self) -> None:
         self.heading = self.message = self.result = ""
         self.pending = self.can_reprint = self.busy = self.has_receipt = False

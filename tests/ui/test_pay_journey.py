@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from drivers.payment.simulator import Fault, Script
+from screens.journeys import SURVEY_SCREEN
 from tests.ui.pay_steps import (
     FINE,
     api_payments,
@@ -59,7 +60,9 @@ def test_all_debts_after_the_eid_are_paid_in_one_sale_with_one_receipt_and_one_r
     assert ui.call("session_state")["history"] == ["pay_result"]  # sealed: no way back
 
     ui.tap("finish")
-    ui.wait_for_screen("attract")
+    ui.wait_for_screen(SURVEY_SCREEN)
+    params = ui.call("screen_params")
+    assert (params["journey"], params["receipt"]) == ("pay", True)  # "take your receipt"
     assert pending_debts(stack) == []
 
 
@@ -130,4 +133,4 @@ def test_a_scanned_barcode_is_paid_offline_and_delivered_once_when_the_link_retu
     time.sleep(1.5)  # several more sync rounds: nothing is sent twice
     assert len(api_payments(stack)) == 1 and len(stack.terminal.memory.approved) == 1
     ui.tap("finish")
-    ui.wait_for_screen("attract")
+    ui.wait_for_screen(SURVEY_SCREEN)
