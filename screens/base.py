@@ -19,6 +19,9 @@ class KioskScreen(Screen):
     """A screen the navigator can show; ``help_text`` explains it in the Help panel."""
 
     help_text = N_("Touch a button to choose. Back takes you to the previous screen.")
+    # True where pulling the e-ID card must not end the session: money has moved or a
+    # receipt is on screen, and the citizen must still see the outcome.
+    outlives_card = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

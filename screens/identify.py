@@ -305,6 +305,8 @@ def on_reader_status(app: Any, status: DeviceStatus) -> None:
         return
     if manager.current not in IDENTIFY_SCREENS and app.identify.identity is None:
         return
+    if getattr(manager.current_screen, "outlives_card", False):
+        return  # the payment's outcome or a receipt is showing: the citizen finishes it
     if manager.current != "identify_card" and card_removed(status):
         log.info("card removed during identification; ending the session")
         app.end_session()

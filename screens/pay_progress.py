@@ -29,6 +29,7 @@ class PayProgressScreen(PayScreen):
     help_text = N_("Follow the instructions on the card terminal. The screen moves on by "
                    "itself when the terminal has finished.")
     allows_back = False
+    outlives_card = True
     message = StringProperty(FOLLOW_TERMINAL)  # a msgid from the terminal
     total = StringProperty("")
 

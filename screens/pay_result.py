@@ -46,6 +46,7 @@ class PayResultScreen(PayScreen):
     can_reprint = BooleanProperty(False)
     busy = BooleanProperty(False)
     has_receipt = BooleanProperty(False)
+    outlives_card = True
 
     def load(self, **_params: Any) -> None:
         """Show the outcome the progress screen left."""

@@ -20,6 +20,7 @@ from tests.ui.pay_steps import (
     api_payments,
     barcode_of,
     check_receipt,
+    identify,
     one_payment_at_api,
     open_pay,
     pending_debts,
@@ -217,3 +218,21 @@ def test_pay_start_says_why_when_the_reader_is_absent_or_the_terminal_stops_answ
                       english="the card terminal is not working")
         finally:
             terminal.stop()
+
+
+def test_the_card_pulled_while_the_terminal_works_keeps_the_outcome_on_screen(
+        kiosk_stack: KioskStack) -> None:  # noqa: F811
+    stack = kiosk_stack
+    stack.terminal.memory.queue(Script(Fault.SLOW, delay_s=1.5))
+    ui = stack.start()
+    open_pay(ui)
+    identify(ui)
+    ui.tap_through(("continue", "pay_confirm"))
+    ui.tap("pay")
+    ui.wait_for_screen("pay_progress")
+    stack.card.remove()  # the citizen takes the ID card back while paying by bank card
+    assert "Pago aprobado" in wait_result(ui)  # not wiped: the outcome is the citizen's
+    time.sleep(1.0)  # the reader's removal event has long been handled
+    assert ui.call("screen") == "pay_result"
+    assert len(stack.terminal.memory.approved) == 1
+    one_payment_at_api(stack)
