@@ -62,6 +62,10 @@ KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "s
             "pay_progress.kv", "pay_result.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
+# The banner names the device, since a driver's own sentence ("did not answer") does not.
+DEVICE_NAMES = {"eid": N_("ID card reader"), "printer": N_("Receipt printer"),
+                "payment": N_("Card terminal")}
+DEVICE_NOTICE = N_("{device}: {problem}")
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
              "and sent later.")
 
@@ -349,7 +353,9 @@ class KioskShell(App):
     def _show_notices(self, notices: Notices) -> None:
         self._notices = notices
         lines = [] if notices.online else [self.i18n._(OFFLINE)]
-        lines += [self.i18n._(key) for key in sorted(set(notices.faults.values()))]
+        lines += [self.i18n._(DEVICE_NOTICE).format(device=self.i18n._(DEVICE_NAMES.get(
+                      device, device)), problem=self.i18n._(key))
+                  for device, key in sorted(notices.faults.items())]
         self.notice_text = "\n".join(lines)
         self.reassess()
 

@@ -65,7 +65,8 @@ def test_browse_to_a_procedure_page_and_back_everywhere_from_the_cache_while_off
     ui.call("device_status", device="printer", state="hardware_error",
             message_key="The device is not available right now.")
     ui.wait_until(lambda: ui.call("widget", target="banner")["text"].endswith(
-        "\nEl equipo no está disponible en este momento."), "the device notice, translated")
+        "\nImpresora de comprobantes: El equipo no está disponible en este momento."),
+        "the device notice, naming the device, translated")
     ui.call("set_online", online=True)
     ui.call("device_status", device="printer", state="online")
     ui.wait_until(lambda: ui.call("widget", target="banner")["text"] == "", "notices gone")
