@@ -47,7 +47,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
-    from kiosk.services.submit_procedure import procedure_document
+    from kiosk.services.request_receipt import RequestReceipts
+    from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
@@ -70,6 +71,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
+        submit=SubmitProcedure(store.submissions, runtime.sync.wake),
+        request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
+                                         store.submissions),
         screenshot=screenshot,
         exit_after=exit_after,
     )

@@ -32,6 +32,7 @@ from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
 from kiosk.services.check_status import CaseOutcome
 from kiosk.services.identify import Identifier
+from kiosk.services.request_receipt import RequestReceipts
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
@@ -42,12 +43,14 @@ from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
 from screens.journeys import SURVEY_SCREEN
 from screens.navigator import Navigator
+from screens.request_flow import ProcedureSubmitter, RequestFlow
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
-            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv")
+            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "request_form.kv",
+            "request_check.kv", "request_done.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
@@ -76,7 +79,9 @@ class ShellOptions:
     status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
     devices: DeviceHub | None = None  # reader events and what the devices allow
     identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
-    procedure_document: ProcedureLookup | None = None  # full procedure (consent list)
+    procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
+    submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
+    request_receipts: RequestReceipts | None = None  # its receipts (request_receipt.py)
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
@@ -110,6 +115,8 @@ class KioskShell(App):
         self.navigator = Navigator(self._show)
         self.identify = IdentifyFlow(options.devices, options.identifier,
                                      options.procedure_document)
+        self.request = RequestFlow(options.procedure_document, options.submit,
+                                   options.request_receipts)
         self._notices = Notices(True, {})
         self.manager: ScreenManager | None = None
         self.set_language(options.default_language)
@@ -126,6 +133,9 @@ class KioskShell(App):
             PinScreen,
         )
         from screens.procedure import ProcedureScreen
+        from screens.request_check import RequestCheckScreen
+        from screens.request_done import RequestDoneScreen, RequestSendingScreen
+        from screens.request_form import RequestFormScreen, RequestIdNumberScreen
         from screens.search import SearchScreen
         from screens.status import StatusEntryScreen, StatusResultScreen
 
@@ -145,7 +155,12 @@ class KioskShell(App):
                        InsertCardScreen(name="identify_card"),
                        ConfirmIdentityScreen(name="identify_confirm"),
                        ConsentScreen(name="identify_consent"), PinScreen(name="identify_pin"),
-                       NextStepScreen(name="identify_done")):
+                       NextStepScreen(name="identify_done"),
+                       RequestIdNumberScreen(name="request_id_number"),
+                       RequestFormScreen(name="request_form"),
+                       RequestCheckScreen(name="request_check"),
+                       RequestSendingScreen(name="request_sending"),
+                       RequestDoneScreen(name="request_done")):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
@@ -195,6 +210,7 @@ class KioskShell(App):
             if isinstance(screen, KioskScreen):
                 screen.wipe()
         self.identify.end()
+        self.request.end()
         self.session.wipe()
         REDACTOR.forget_all()
         self._apply_text_size()
@@ -217,6 +233,9 @@ class KioskShell(App):
 
     def back(self) -> None:
         """Back: the previous screen; from home, the end of the session."""
+        assert self.manager is not None
+        if getattr(self.manager.current_screen, "holds_back", False):
+            return  # a step that must finish first (a request being sent)
         current = self.navigator.current
         if current is None or current.screen == "home":
             self.end_session()

@@ -13,7 +13,9 @@ from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT
 from tests.ui.harness import KioskUI
-from tests.ui.test_status_journey import _look
+from tests.ui.looks import look as _look
+from tests.ui.looks import look_both as _look_both
+from tests.ui.looks import texts as _texts
 
 MARIA = CITIZENS[0]
 PROCEDURE = next(p for p in PROCEDURES if p["id"] == "birth_certificate")  # identity "eid"
@@ -36,17 +38,6 @@ def _open_procedure(ui: KioskUI) -> None:
                    (PROCEDURE["title"]["es"], "procedure"))
 
 
-def _look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") -> None:
-    """Check and save the screen in Spanish, then in English, and come back to Spanish."""
-    _look(ui, f"{name}-es-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
-    assert english in _texts(ui)  # what the screen said is said again in English
-    _look(ui, f"{name}-en-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
-
-
 def _enrolled_kiosk(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
     kiosk = enrol_kiosk(api)
     return _kiosk(start_ui, tmp_path, api.base_url,
@@ -67,10 +58,6 @@ def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
     ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
                   timeout=WAIT_CARD_S)
     return ui
-
-
-def _texts(ui: KioskUI) -> str:
-    return "\n".join(ui.call("texts"))
 
 
 def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_left(
@@ -101,8 +88,9 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
         f.label["es"] for f in shared_fields(PROCEDURE)]
     _look_both(ui, "identify_consent", artifacts_dir)
 
-    ui.tap("agree")
-    ui.wait_for_screen("identify_pin")
+    ui.tap("agree")  # the request's form (pre-filled from the card), then its check
+    ui.wait_for_screen("request_form")
+    ui.tap_through(("next", "request_check"), ("confirm", "identify_pin"))
     ui.call("type_text", text="0000")
     assert ui.call("widget", target="dots")["text"] == "•  " * 4  # dots, never digits
     ui.tap("pin_confirm")
@@ -113,12 +101,10 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
 
     ui.call("type_text", text=MARIA.pin)
     assert not any(d in ui.call("widget", target="dots")["text"] for d in "0123456789")
-    ui.tap("pin_confirm")
-    ui.wait_until(lambda: ui.call("screen") == "identify_done", "identified",
+    ui.tap("pin_confirm")  # identified: the signed request is sent
+    ui.wait_until(lambda: ui.call("screen") == "request_done", "the request sent",
                   timeout=WAIT_CARD_S)
-    assert f"{MARIA.given_names} {MARIA.surname}" in _texts(ui)
-    _look_both(ui, "identify_done", artifacts_dir)
-    assert ui.call("session_state")["history"] == ["identify_done"]  # no way back to the PIN
+    assert ui.call("session_state")["history"] == ["request_done"]  # no way back to the PIN
 
 
 def test_pulling_the_card_during_identification_wipes_back_to_attract(
@@ -149,7 +135,8 @@ def test_last_wrong_pin_says_the_pin_is_blocked_and_offers_no_more_tries(
     card.use_citizen(MARIA.national_number)
     card.set_pin(MARIA.pin, tries=1)
     ui = _at_confirmation(start_ui, eid_api, tmp_path)
-    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "request_form"),
+                   ("next", "request_check"), ("confirm", "identify_pin"))
     ui.call("type_text", text="0000")
     ui.tap("pin_confirm")
     ui.wait_until(lambda: "bloqueado" in ui.call("widget", target="message")["text"],

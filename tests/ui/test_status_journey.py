@@ -6,11 +6,10 @@ from pathlib import Path
 
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
-from kiosk.settings import load_settings
 from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.conftest import PORTRAIT, ocr
 from tests.ui.harness import KioskUI
-from tests.ui.test_visual_rules import _problems
+from tests.ui.looks import look as _look
 
 SEEDED_CASE = "VE-2026-000001"  # procedure_api/seed.py: the first demo citizen's open case
 
@@ -20,14 +19,6 @@ def _enrolled_ui(start_ui, server: ApiServer, tmp_path: Path) -> KioskUI:
     save_enrolment(tmp_path / "data" / "enrolment.json",
                    Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
     return start_ui({**PORTRAIT, "api": {"url": server.base_url}})
-
-
-def _look(ui: KioskUI, name: str, artifacts_dir: Path) -> Path:
-    """Save ``artifacts/<name>.png`` and fail on any visual-rule problem it shows."""
-    shot = artifacts_dir / f"{name}.png"
-    problems = _problems(ui, name, load_settings(ui.config).display.dpi, shot)
-    assert not problems, "\n".join(problems)
-    return shot
 
 
 def _check(ui: KioskUI, typed: str) -> str:
