@@ -82,10 +82,10 @@ class OnScreenKeyboard(Layout):
 
 
 class FormKeyboard(OnScreenKeyboard):
-    """The keyboard for form answers: also the comma, full stop and hyphen of addresses."""
+    """The keyboard for form answers: also the comma and full stop of addresses."""
 
-    last_row = LAST_ROW_LETTERS + ",.-"
-    space_columns, delete_columns = 2, 2
+    last_row = LAST_ROW_LETTERS + ",."
+    space_columns, delete_columns = 3, 2
 
 
 class DigitPad(GridLayout):

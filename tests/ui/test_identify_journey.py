@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.services.identify import shared_fields
@@ -12,7 +13,7 @@ from tests.eid.conftest import CITIZENS, wait_slot
 from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI
+from tests.ui.harness import KioskUI, StartUI
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_both
 from tests.ui.looks import texts as _texts
@@ -22,7 +23,8 @@ PROCEDURE = next(p for p in PROCEDURES if p["id"] == "birth_certificate")  # ide
 WAIT_CARD_S = 20.0  # pcscd polls vpcd; a read and a signature take a few seconds on 2 cores
 
 
-def _kiosk(start_ui, tmp_path: Path, api_url: str, token: Enrolment | None = None) -> KioskUI:
+def _kiosk(start_ui: StartUI, tmp_path: Path, api_url: str,
+           token: Enrolment | None = None) -> KioskUI:
     if token is not None:
         save_enrolment(tmp_path / "data" / "enrolment.json", token)
     return start_ui({**PORTRAIT, "api": {"url": api_url},
@@ -38,7 +40,7 @@ def _open_procedure(ui: KioskUI) -> None:
                    (PROCEDURE["title"]["es"], "procedure"))
 
 
-def _enrolled_kiosk(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+def _enrolled_kiosk(start_ui: StartUI, api: ApiServer, tmp_path: Path) -> KioskUI:
     kiosk = enrol_kiosk(api)
     return _kiosk(start_ui, tmp_path, api.base_url,
                   Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
@@ -49,7 +51,7 @@ def _start_reader(ui: KioskUI) -> None:
     ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
 
 
-def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+def _at_confirmation(start_ui: StartUI, api: ApiServer, tmp_path: Path) -> KioskUI:
     """A kiosk whose reader holds the card, on the identity confirmation screen."""
     ui = _enrolled_kiosk(start_ui, api, tmp_path)
     _start_reader(ui)
@@ -61,7 +63,8 @@ def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
 
 
 def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_left(
-        start_ui, card, eid_api, tmp_path, artifacts_dir):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     ui = _enrolled_kiosk(start_ui, eid_api, tmp_path)
     card.remove()
     wait_slot(present=False)
@@ -108,7 +111,7 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
 
 
 def test_pulling_the_card_during_identification_wipes_back_to_attract(
-        start_ui, card, eid_api, tmp_path):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path) -> None:
     ui = _at_confirmation(start_ui, eid_api, tmp_path)
     ui.tap("confirm")
     ui.wait_for_screen("identify_consent")
@@ -119,8 +122,8 @@ def test_pulling_the_card_during_identification_wipes_back_to_attract(
     assert f"{MARIA.given_names} {MARIA.surname}" not in "\n".join(ui.call("all_texts"))
 
 
-def test_start_explains_plainly_when_the_card_reader_is_unusable(start_ui, tmp_path,
-                                                                  loopback_port):
+def test_start_explains_plainly_when_the_card_reader_is_unusable(
+        start_ui: StartUI, tmp_path: Path, loopback_port: int) -> None:
     ui = _kiosk(start_ui, tmp_path, f"http://127.0.0.1:{loopback_port}/v1")
     # Devices never started: the reader has reported nothing usable.
     _open_procedure(ui)
@@ -131,7 +134,8 @@ def test_start_explains_plainly_when_the_card_reader_is_unusable(start_ui, tmp_p
 
 
 def test_last_wrong_pin_says_the_pin_is_blocked_and_offers_no_more_tries(
-        start_ui, card, eid_api, tmp_path, artifacts_dir):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     card.use_citizen(MARIA.national_number)
     card.set_pin(MARIA.pin, tries=1)
     ui = _at_confirmation(start_ui, eid_api, tmp_path)

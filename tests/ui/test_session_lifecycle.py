@@ -56,7 +56,8 @@ def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
         assert trace not in everything, trace
     assert "Guardamos su llamado" not in everything
     fields = [t for t in ui.call("all_texts") if t.endswith("|")]
-    assert len(fields) == 2 and set(fields) == {"|"}  # search and case-number fields empty
+    # search, case number, ID number and form answer fields: all empty
+    assert len(fields) == 4 and set(fields) == {"|"}
 
 
 def test_touches_keep_the_session_alive(start_ui):
