@@ -161,6 +161,10 @@ class ApiClient:
             raise ValueError(f"give exactly one of {', '.join(LOOKUP_KEYS)}")
         return cast(list[Debt], self._json("GET", "/debts", params=lookup)["debts"])
 
+    def bill(self, reference: str) -> Debt:
+        """Find a bill by its reference, paid or not; unknown: ApiRejected bill_not_found (404)."""
+        return cast(Debt, self._json("GET", f"/bills/{quote(reference, safe='')}"))
+
     def decode_bill(self, barcode: str) -> DecodedBill:
         """Ask the server to decode a bill's barcode (kiosk.bill_barcode does it offline)."""
         return cast(DecodedBill, self._json("POST", "/bills/decode", json={"barcode": barcode}))

@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give exactly one of: national number, cadastral key, water account or plate.",
         "es": "Indique solo uno de: número nacional, clave catastral, cuenta de agua o patente.",
     },
+    "bill_not_found": {
+        "en": "There is no bill with this reference number.",
+        "es": "No existe una boleta con este número de referencia.",
+    },
     "invalid_barcode": {
         "en": "The bill's barcode could not be read: {detail}",
         "es": "No se pudo leer el código de barras de la boleta: {detail}",

@@ -23,7 +23,8 @@ def _text_only(value: object) -> object:
 
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,40}$")]
+REFERENCE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"  # a bill reference (body or URL path)
+Reference = Annotated[str, Field(pattern=REFERENCE_PATTERN)]
 
 
 class _In(BaseModel):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from drivers.printer.receipt import Receipt
 from drivers.worker import DeviceWorker
 from kiosk import bill_barcode
 from kiosk.api import ApiClient
-from kiosk.api_errors import ApiError, ApiOffline
+from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import N_
@@ -46,6 +47,19 @@ RECEIPT_PRINTED = N_("Payment approved. Please take your receipt.")
 RECEIPT_ON_SCREEN = N_("Payment approved. Your receipt is on the screen: scan the QR code.")
 OFFLINE_BARCODE = N_("No connection right now. You can still pay a bill by its barcode.")
 NO_DEBTS = N_("You have no pending debts.")
+BILL_NOT_FOUND = N_("We found no bill with this reference number. Please check it on your bill.")
+BILL_REFERENCE_INVALID = N_(
+    "A reference number has only digits and letters. Please check it on your bill.")
+BILL_ALREADY_PAID = N_("This bill is already paid. There is nothing to pay.")
+
+
+def normalise_reference(typed: str) -> str | None:
+    """Turn what was typed (" 2000-0000 0001 ") into a reference, or None if it cannot be one.
+
+    References are digits and letters; spaces, dashes, dots and slashes are typing aids.
+    """
+    compact = re.sub(r"[\s\-./]", "", typed).upper()
+    return compact if re.fullmatch(r"[A-Z0-9]{1,40}", compact) else None
 
 
 class PrinterWithWorker(ReceiptPrinter, Protocol):
@@ -151,19 +165,32 @@ class PayBills:
         """Look up pending debts by cadastral_key, water_account, plate or national_number."""
         return await self._lookup(lambda: self.api.debts(**{key: value}))
 
-    async def _lookup(self, call: Callable[[], list[Debt]]) -> DebtsFound:
+    async def bill_by_reference(self, typed: str) -> DebtsFound:
+        """Find the one bill a citizen typed the reference of; paid or unknown: a message."""
+        reference = normalise_reference(typed)
+        if reference is None:
+            return DebtsFound((), message_key=BILL_REFERENCE_INVALID)
+        return await self._lookup(lambda: [self.api.bill(reference)], nothing=BILL_ALREADY_PAID)
+
+    async def _lookup(self, call: Callable[[], list[Debt]], *,
+                      nothing: str = NO_DEBTS) -> DebtsFound:
         try:
             debts = await asyncio.to_thread(call)
         except ApiOffline as err:
             log.info("debt lookup offline: %s", err)
             return DebtsFound((), offline=True, message_key=OFFLINE_BARCODE)
+        except ApiRejected as err:
+            log.info("debt lookup refused: %s", err.code)
+            not_found = err.code == "bill_not_found"
+            return DebtsFound((), message_key=BILL_NOT_FOUND if not_found else err.message_key)
         except ApiError as err:
             log.warning("debt lookup failed: %s", err)
             return DebtsFound((), message_key=err.message_key)
         bills = tuple(PayableBill(d["reference"], int(d["amount_cents"]), d["due_date"],
                                   d["kind"], {k: str(v) for k, v in d["description"].items()})
-                      for d in debts if d["reference"] not in self._paid)
-        return DebtsFound(bills, message_key=None if bills else NO_DEBTS)
+                      for d in debts
+                      if d["status"] == "pending" and d["reference"] not in self._paid)
+        return DebtsFound(bills, message_key=None if bills else nothing)
 
     def bill_from_barcode(self, barcode: str) -> PayableBill:
         """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""

@@ -1,20 +1,33 @@
-"""Debt look-ups (by person, property, water account or plate) and bill barcode decoding."""
+"""Debt look-ups (by person, property, water account, plate or bill reference) and bill barcodes."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from kiosk import bill_barcode
 from procedure_api.auth import Kiosk, State, citizen_for_session, citizen_session_header
 from procedure_api.errors import ApiProblem
-from procedure_api.schemas import BillDecodeRequest, DebtList, DecodedBill
+from procedure_api.schemas import (
+    REFERENCE_PATTERN,
+    BillDecodeRequest,
+    Debt,
+    DebtList,
+    DecodedBill,
+)
 
 router = APIRouter(tags=["debts"])
 LOOKUP_COLUMNS = ("national_number", "cadastral_key", "water_account", "plate")
 KeyParam = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9-]{1,32}$")]
+
+
+def _debt(row: sqlite3.Row) -> dict[str, object]:
+    return {"reference": row["reference"], "kind": row["kind"],
+            "amount_cents": row["amount_cents"],
+            "description": {"es": row["description_es"], "en": row["description_en"]},
+            "due_date": row["due_date"], "status": row["status"]}
 
 
 def pending_debts(conn: sqlite3.Connection, column: str, value: str) -> DebtList:
@@ -25,10 +38,7 @@ def pending_debts(conn: sqlite3.Connection, column: str, value: str) -> DebtList
         " ORDER BY due_date, reference",
         (value,),
     ).fetchall()
-    return DebtList.model_validate({"debts": [
-        {"reference": r["reference"], "kind": r["kind"], "amount_cents": r["amount_cents"],
-         "description": {"es": r["description_es"], "en": r["description_en"]},
-         "due_date": r["due_date"], "status": r["status"]} for r in rows]})
+    return DebtList.model_validate({"debts": [_debt(row) for row in rows]})
 
 
 @router.get("/v1/debts", response_model=DebtList)
@@ -61,6 +71,24 @@ def my_debts(
     national_number = citizen_for_session(state, kiosk, session)
     with state.db.transaction() as conn:
         return pending_debts(conn, "national_number", national_number)
+
+
+@router.get("/v1/bills/{reference}", response_model=Debt)
+def bill_by_reference(
+    reference: Annotated[str, Path(pattern=REFERENCE_PATTERN)],
+    state: State,
+    kiosk: Kiosk,
+) -> Debt:
+    """Return the bill with this reference number, paid or not (its status tells which).
+
+    A paid bill is answered, not refused, so the kiosk can say "already paid" instead of
+    "unknown number"; only a reference that never existed is 404 ``bill_not_found``.
+    """
+    with state.db.transaction() as conn:
+        row = conn.execute("SELECT * FROM debts WHERE reference = ?", (reference,)).fetchone()
+    if row is None:
+        raise ApiProblem(404, "bill_not_found")
+    return Debt.model_validate(_debt(row))
 
 
 @router.post("/v1/bills/decode", response_model=DecodedBill)

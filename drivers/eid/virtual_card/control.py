@@ -70,6 +70,7 @@ class VirtualCardClient:
     """Drive a running virtual card (``python -m drivers.eid.virtual_card``)."""
 
     def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> None:
+        self.port = port  # another process may drive the same card through this port
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._file = self._sock.makefile("rwb")
 
