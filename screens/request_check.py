@@ -25,6 +25,8 @@ MSG_FREE = N_("This procedure is free.")
 MSG_SIGN = N_("To send it, you sign it with your identity card: next you type its PIN.")
 MSG_SEND = N_("Nothing is sent until you touch Send.")
 MSG_NOT_ANSWERED = N_("Not answered")
+MSG_FROM_CARD = N_("from your identity card")
+FROM_CARD = ("national_number", "full_name")  # what the card proves: no Change
 
 
 class RequestCheckScreen(RequestScreen):
@@ -62,8 +64,13 @@ class RequestCheckScreen(RequestScreen):
             row = Factory.AnswerRow()
             row.question = pick(dict(form_field.label), language)
             row.answer = answer or translate(MSG_NOT_ANSWERED)
-            row.ids.change.item_id = f"change:{form_field.name}"
-            row.ids.change.bind(on_release=lambda _b, i=index: self.change(i))
+            if self.signs and form_field.prefill in FROM_CARD:
+                # The signed session vouches for these: they are not typed over.
+                row.question += " · " + translate(MSG_FROM_CARD)
+                row.remove_widget(row.ids.change)
+            else:
+                row.ids.change.item_id = f"change:{form_field.name}"
+                row.ids.change.bind(on_release=lambda _b, i=index: self.change(i))
             rows.add_widget(row)
 
     def change(self, index: int) -> None:

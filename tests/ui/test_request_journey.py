@@ -107,6 +107,8 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
                    "0470123456", "Juan pérez"):
         assert answer in shown
     assert "Este trámite cuesta $1.500. Se paga en la oficina municipal" in shown
+    assert "Número nacional · de su tarjeta de identidad" in shown  # vouched by the card:
+    assert [b["text"] for b in ui.call("buttons")].count("Cambiar") == 3  # no Change for it
     look_both(ui, "request_check", artifacts_dir, english="You pay it at the municipal office")
     ui.tap("change:phone")  # back to that one question, its answer kept
     ui.wait_for_screen("request_form")
