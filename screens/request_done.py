@@ -33,13 +33,12 @@ class RequestSendingScreen(RequestScreen):
 
     help_text = N_("Your request is being sent. Please wait a few seconds.")
     failed = BooleanProperty(False)
-    holds_back = BooleanProperty(False)  # the shell ignores Back while this is True
 
     def load(self, **_params: Any) -> None:
         """Send once; a second visit never sends again."""
         self.failed = False
         if self.request.sent is None and not self.request.sending:
-            self.holds_back = True
+            self.app.back_held = True  # Back waits until the request is journalled
             self.run_async(self._send())
 
     async def _send(self) -> None:
@@ -50,7 +49,7 @@ class RequestSendingScreen(RequestScreen):
             log.exception("request could not be journalled")
             outcome = None
         finally:
-            self.holds_back = False
+            self.app.back_held = False
         if self.manager is None or self.manager.current != self.name:
             return  # the session ended meanwhile: the journal still delivers it
         if isinstance(outcome, Sent):
@@ -64,7 +63,6 @@ class RequestSendingScreen(RequestScreen):
 
     def wipe(self) -> None:
         self.failed = False
-        self.holds_back = False
 
 
 class RequestDoneScreen(RequestScreen):

@@ -20,7 +20,13 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import AliasProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    AliasProperty,
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
@@ -100,6 +106,7 @@ class KioskShell(App):
     notice_text = StringProperty("")  # a translated sentence, "" when all is well
     ui_scale = NumericProperty(1.0)  # design px -> window px
     text_factor = NumericProperty(1.0)  # the citizen's text-size choice
+    back_held = BooleanProperty(False)  # a step that must finish first: Back waits (dimmed)
 
     def _get_text_scale(self) -> float:
         return float(self.ui_scale * self.text_factor)
@@ -201,6 +208,7 @@ class KioskShell(App):
         """Wipe everything of the citizen and return to the attract screen."""
         log.info("session ended; wiping citizen state")
         self.session_timer.stop()
+        self.back_held = False
         self.help_panel.dismiss(animation=False)
         self.help_panel.wipe()
         self.navigator.reset()
@@ -233,8 +241,7 @@ class KioskShell(App):
 
     def back(self) -> None:
         """Back: the previous screen; from home, the end of the session."""
-        assert self.manager is not None
-        if getattr(self.manager.current_screen, "holds_back", False):
+        if self.back_held:
             return  # a step that must finish first (a request being sent)
         current = self.navigator.current
         if current is None or current.screen == "home":

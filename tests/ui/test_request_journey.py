@@ -209,6 +209,8 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
     stack.api.stop()  # the link drops while the citizen sends
     ui.tap("confirm")
     ui.wait_for_screen("request_sending")
+    ui.tap("back")  # Back waits while the request is being journalled and sent
+    assert ui.call("screen") == "request_sending"
     look_both(ui, "request_sending", artifacts_dir, english="Sending your request")
     ui.wait_until(lambda: ui.call("screen") == "request_done", "the provisional reference",
                   timeout=SEND_S)
