@@ -19,6 +19,7 @@ from kiosk.runtime import Runtime, build_runtime
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
+    from kiosk.demo_panel import DemoPanel
     from screens.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,13 @@ def prepare(settings: Settings) -> None:
 
 
 def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None = None,
-                exit_after: float | None = None) -> KioskShell:
-    """Configure Kivy and build the app on ``runtime``'s services (not yet running)."""
+                exit_after: float | None = None,
+                demo_panel: DemoPanel | None = None) -> KioskShell:
+    """Configure Kivy and build the app on ``runtime``'s services (not yet running).
+
+    ``demo_panel`` (``kiosk demo`` only) adds the demo's function keys; the shell refuses
+    it in kiosk mode.
+    """
     configure_kivy(settings)
     from kivy.clock import Clock
 
@@ -48,6 +54,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
     from kiosk.services.request_receipt import RequestReceipts
+    from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from screens.shell import KioskShell, ShellOptions
 
@@ -74,6 +81,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         submit=SubmitProcedure(store.submissions, runtime.sync.wake),
         request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
                                          store.submissions),
+        satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
+        demo_panel=demo_panel,
         screenshot=screenshot,
         exit_after=exit_after,
     )
@@ -86,11 +95,12 @@ def run_shell(shell: KioskShell) -> None:
 
 
 def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
-              exit_after: float | None = None) -> int:
+              exit_after: float | None = None, demo_panel: DemoPanel | None = None) -> int:
     """Run the kiosk UI on the configured hardware until it is stopped (after prepare())."""
     runtime = build_runtime(settings)
     try:
-        shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after)
+        shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after,
+                            demo_panel=demo_panel)
         runtime.start()
         run_shell(shell)
     finally:

@@ -79,7 +79,8 @@ def demo(config_path: Path | None, screenshot: Path | None, exit_after: float | 
     prepare(settings)
     try:
         with DemoStack(settings, enabled=simulators and settings.demo.start_simulators) as stack:
-            code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after)
+            code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after,
+                             demo_panel=stack.demo_panel())
     except DemoError as err:
         click.echo(f"The demo could not start: {err}", err=True)
         sys.exit(1)

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from kiosk.demo_panel import DemoPanel, ready_facts
 from kiosk.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 DEMO_ENROLMENT_CODE = "DEMO-KIOSK-ENROL"
 READY_TIMEOUT_S = 45.0
 VIRTUAL_READER = "Virtual PCD 00 00"
+CARD, TERMINAL = "virtual e-ID card", "payment terminal simulator"
 
 SettingsUpdate = Callable[[str], dict[str, Any]]
 
@@ -94,7 +96,7 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
         pcscd = _pcscd_part()
         if pcscd is not None:
             parts.append(pcscd)
-        parts.append(DemoPart("virtual e-ID card", _module("drivers.eid.virtual_card", "--pki",
+        parts.append(DemoPart(CARD, _module("drivers.eid.virtual_card", "--pki",
                                                            str(pki_dir.resolve())),
                               ready_prefix="virtual-card ready"))
     parts.insert(0, DemoPart("reference API", _module("procedure_api", *api_args),
@@ -105,10 +107,12 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
             "--png-dir", str(data / "receipts")), ready_prefix="printer simulator ready"))
     if settings.devices.payment.type == "transbank":
         # The terminal simulator makes its own pseudo-terminal and says where the kiosk end is.
-        parts.append(DemoPart("payment terminal simulator", _module(
-            "drivers.payment.simulator", "--pty", "--link", str(data / "payment-terminal")),
-            ready_prefix="kiosk-port:",
-            on_ready=lambda line: {"devices.payment.port": line.split(":", 1)[1].strip()}))
+        # Its control port (any free one) is in the same line, for the demo control panel.
+        parts.append(DemoPart(TERMINAL, _module(
+            "drivers.payment.simulator", "--pty", "--link", str(data / "payment-terminal"),
+            "--control-port", "0"),
+            ready_prefix="terminal simulator ready",
+            on_ready=lambda line: {"devices.payment.port": ready_facts(line)["kiosk-port"]}))
     return parts
 
 
@@ -170,6 +174,11 @@ class DemoStack:
             time.sleep(0.05)
         raise DemoError(f"{part.name} was not ready within {READY_TIMEOUT_S:.0f} s; "
                         f"see {log_path}")
+
+    def demo_panel(self) -> DemoPanel | None:
+        """The control panel over the running card and terminal simulators (None: neither)."""
+        return DemoPanel.from_ready_lines(self.ready_lines.get(CARD, ""),
+                                          self.ready_lines.get(TERMINAL, ""))
 
     def _enrol(self) -> None:
         from kiosk.api import ApiClient

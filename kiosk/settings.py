@@ -66,6 +66,7 @@ class TimeoutsSection(_Section):
     inactivity_countdown_s: Seconds = 30
     large_text_factor: Annotated[float, Field(ge=1, le=5)] = 1.5
     assisted_factor: Annotated[float, Field(ge=1, le=10)] = 3.0
+    goodbye_s: Seconds = 8  # the goodbye screen shows this long before the wipe
 
 
 class ApiSection(_Section):

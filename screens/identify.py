@@ -44,6 +44,9 @@ PIN_HELP = N_("Type the PIN of your identity card with the number keys. Nobody s
 PIN_SIGN_HEADING = N_("Type your card's PIN to sign your request")
 PIN_SIGN_HELP = N_("Your PIN signs the request, like a signature on paper. Type it with the "
                    "number keys: only dots appear. Then touch Confirm.")
+# A journey without a procedure (the citizen's own cases) receives only who the citizen
+# is, through the signed session: the national number.
+IDENTITY_ONLY = {"identity_level": "eid"}
 
 
 def ready_card(status: DeviceStatus) -> bool:
@@ -155,8 +158,8 @@ class ConsentScreen(IdentifyScreen):
         self._fields: list[SharedField] = []
 
     def load(self, *, procedure_id: str = "", **_params: Any) -> None:
-        document = self.flow.procedure(procedure_id) or {}
-        self._fields = shared_fields(document)
+        document = self.flow.procedure(procedure_id) if procedure_id else None
+        self._fields = shared_fields(document or IDENTITY_ONLY)
         self.refresh()
 
     def refresh(self) -> None:
@@ -292,14 +295,17 @@ class NextStepScreen(IdentifyScreen):
 def on_reader_status(app: Any, status: DeviceStatus) -> None:
     """Route a reader event (on Kivy's thread) to the identify screen showing, if any.
 
-    Pulling the card ends the session on the identify screens after the insert step and on
-    any screen that says it is ``card_bound`` (a request form filled from the card).
+    Pulling the card ends the session on the identify screens after the insert screen,
+    on any screen of an identified journey (the identity is forgotten at
+    ``app.finish``) and on a screen that says it is ``card_bound`` (a request form
+    filled from the card before the PIN).
     """
     manager = app.manager
     if manager is None:
         return
     card_bound = bool(getattr(manager.current_screen, "card_bound", False))
-    if manager.current not in IDENTIFY_SCREENS and not card_bound:
+    if (manager.current not in IDENTIFY_SCREENS and app.identify.identity is None
+            and not card_bound):
         return
     if manager.current != "identify_card" and card_removed(status):
         log.info("card removed during identification; ending the session")

@@ -34,10 +34,11 @@ AFTER_CONSENT: dict[Journey, str] = {
 AFTER_PIN: dict[Journey, str] = {
     Journey.REQUEST: "request_sending",
     Journey.PAY: "identify_done",
-    Journey.STATUS: "identify_done",
+    Journey.STATUS: "status_cases",
 }
 
 SURVEY_SCREEN = "survey"
+GOODBYE_SCREEN = "goodbye"
 
 
 def start_screen(fee_kind: str, identity_level: str) -> tuple[Journey, str]:

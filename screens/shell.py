@@ -31,14 +31,17 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from drivers.base import DeviceClass, DeviceStatus
+from kiosk.demo_panel import DemoPanel
 from kiosk.devices import DeviceHub
 from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
 from kiosk.redaction import REDACTOR
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
-from kiosk.services.check_status import CaseOutcome
-from kiosk.services.identify import Identifier
+from kiosk.services.check_status import CaseOutcome, OverviewOutcome
+from kiosk.services.degraded import current_offer
+from kiosk.services.identify import CitizenIdentity, Identifier
 from kiosk.services.request_receipt import RequestReceipts
+from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
@@ -47,7 +50,7 @@ from screens.base import KioskScreen
 from screens.help import HelpPanel
 from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
-from screens.journeys import SURVEY_SCREEN
+from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
 from screens.navigator import Navigator
 from screens.request_flow import ProcedureSubmitter, RequestFlow
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
@@ -55,8 +58,8 @@ from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # no
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
-            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "request_form.kv",
-            "request_check.kv", "request_done.kv")
+            "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "status_cases.kv",
+            "finish.kv", "request_form.kv", "request_check.kv", "request_done.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
@@ -67,6 +70,8 @@ class CaseLookup(Protocol):
     """What the status screens need (:class:`kiosk.services.check_status.CheckStatus`)."""
 
     async def by_case_number(self, typed: str) -> CaseOutcome: ...
+
+    async def overview(self, identity: CitizenIdentity) -> OverviewOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class ShellOptions:
     procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
     submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
     request_receipts: RequestReceipts | None = None  # its receipts (request_receipt.py)
+    satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
+    demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None
@@ -107,6 +114,11 @@ class KioskShell(App):
     ui_scale = NumericProperty(1.0)  # design px -> window px
     text_factor = NumericProperty(1.0)  # the citizen's text-size choice
     back_held = BooleanProperty(False)  # a step that must finish first: Back waits (dimmed)
+    # What the devices and the link allow now (kiosk/services/degraded.py), and why not.
+    can_pay = BooleanProperty(True)
+    can_use_eid = BooleanProperty(True)
+    live_lookups = BooleanProperty(True)
+    degraded_text = StringProperty("")  # translated sentences for the home screen
 
     def _get_text_scale(self) -> float:
         return float(self.ui_scale * self.text_factor)
@@ -131,6 +143,7 @@ class KioskShell(App):
     def build(self) -> BoxLayout:
         from screens.attract import AttractScreen
         from screens.browse import CategoriesScreen, ProceduresScreen
+        from screens.finish import GoodbyeScreen, SurveyScreen
         from screens.home import HomeScreen
         from screens.identify import (
             ConfirmIdentityScreen,
@@ -145,6 +158,7 @@ class KioskShell(App):
         from screens.request_form import RequestFormScreen, RequestIdNumberScreen
         from screens.search import SearchScreen
         from screens.status import StatusEntryScreen, StatusResultScreen
+        from screens.status_cases import StatusCasesScreen
 
         self._rescale(Window, Window.size)
         for kv in KV_FILES:
@@ -167,7 +181,9 @@ class KioskShell(App):
                        RequestFormScreen(name="request_form"),
                        RequestCheckScreen(name="request_check"),
                        RequestSendingScreen(name="request_sending"),
-                       RequestDoneScreen(name="request_done")):
+                       RequestDoneScreen(name="request_done"),
+                       StatusCasesScreen(name="status_cases"), SurveyScreen(name=SURVEY_SCREEN),
+                       GoodbyeScreen(name=GOODBYE_SCREEN)):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
@@ -180,14 +196,30 @@ class KioskShell(App):
         if self.options.devices is not None:
             self.options.devices.subscribe(self._device_event)
         self._rescale(Window, Window.size)
+        self._install_demo_panel()
         return root
 
+    def _install_demo_panel(self) -> None:
+        """`kiosk demo` only: the function keys of the demo control panel (never kiosk mode)."""
+        if self.options.demo_panel is None:
+            return
+        if self.options.kiosk_mode:
+            log.warning("demo control panel refused: this kiosk runs in kiosk mode")
+            return
+        from screens.demo_overlay import DemoOverlay
+
+        self.demo_overlay = DemoOverlay(self.options.demo_panel)
+        self.demo_overlay.attach(Window)
+
     def _device_event(self, status: DeviceStatus) -> None:
-        """Reader events come on the reader's thread: handle them on Kivy's main thread."""
+        """Device events come on device threads: handle them on Kivy's main thread."""
+        Clock.schedule_once(lambda _dt: self.reassess(), 0)
         if status.device is DeviceClass.EID:
+            from screens.finish import on_card_taken
             from screens.identify import on_reader_status
 
             Clock.schedule_once(lambda _dt: on_reader_status(self, status), 0)
+            Clock.schedule_once(lambda _dt: on_card_taken(self, status), 0)
 
     def on_start(self) -> None:
         log.info("kiosk %s started (mode=%s)", self.options.kiosk_id,
@@ -244,7 +276,7 @@ class KioskShell(App):
         if self.back_held:
             return  # a step that must finish first (a request being sent)
         current = self.navigator.current
-        if current is None or current.screen == "home":
+        if current is None or current.screen in ("home", GOODBYE_SCREEN):
             self.end_session()
             return
         self.navigator.back()
@@ -256,15 +288,19 @@ class KioskShell(App):
             screen.load(**params)
         self.manager.current = name
 
-    def finish(self, journey: str) -> None:
+    def finish(self, journey: str, *, receipt: bool = False) -> None:
         """A journey is over: the satisfaction question (when installed), else the wipe.
 
-        Nothing before it can be walked back into: history is sealed first.
+        ``receipt``: a paper receipt came out (the goodbye reminds the citizen to take it).
+        Nothing before it can be walked back into: history is sealed first, and the e-ID
+        identity is forgotten (pulling the card from now on no longer ends anything).
         """
         assert self.manager is not None
         self.navigator.seal()
+        self.identify.end()
         if self.manager.has_screen(SURVEY_SCREEN):
-            self.navigator.go(SURVEY_SCREEN, returnable=False, journey=journey)
+            self.navigator.go(SURVEY_SCREEN, returnable=False, journey=journey,
+                              receipt=receipt)
         else:
             self.end_session()
 
@@ -311,6 +347,14 @@ class KioskShell(App):
         lines = [] if notices.online else [self.i18n._(OFFLINE)]
         lines += [self.i18n._(key) for key in sorted(set(notices.faults.values()))]
         self.notice_text = "\n".join(lines)
+        self.reassess()
+
+    def reassess(self) -> None:
+        """Decide again what the devices and the link allow (on Kivy's main thread)."""
+        offer = current_offer(self.options.devices, self._notices.online)
+        self.can_pay, self.can_use_eid = offer.pay, offer.eid
+        self.live_lookups = offer.live_lookups
+        self.degraded_text = "\n\n".join(self.i18n._(key) for key in offer.home_notices())
 
     def _rescale(self, _window: object, size: tuple[float, float]) -> None:
         self.ui_scale = theme.window_scale(*size)

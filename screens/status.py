@@ -20,7 +20,9 @@ from kiosk.services.check_status import (
     CaseOutcome,
     StatusUnavailable,
 )
+from kiosk.services.degraded import MSG_CASE_NUMBER_ONLY, MSG_NO_LIVE
 from screens.base import KioskScreen
+from screens.journeys import Journey
 from screens.keyboard import DELETE, SPACE
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,24 @@ class StatusEntryScreen(KioskScreen):
                    "numbers, for example VE 2026 000123. Then touch Check.")
     case_number = StringProperty("")
     busy = BooleanProperty(False)
+    card_possible = BooleanProperty(True)  # "your cases with your ID card" can be offered
+    card_notice = StringProperty("")  # msgid saying why not
 
     def on_kv_post(self, _base_widget: Any) -> None:
         self.ids.keyboard.on_key = self.type_key
+        self.app.bind(can_use_eid=self._judge_card, live_lookups=self._judge_card)
+        self._judge_card()
+
+    def _judge_card(self, *_args: Any) -> None:
+        """The card way needs a working reader and the live API (degraded modes)."""
+        self.card_possible = bool(self.app.can_use_eid and self.app.live_lookups)
+        self.card_notice = "" if self.card_possible else (
+            MSG_CASE_NUMBER_ONLY if not self.app.can_use_eid else MSG_NO_LIVE)
+
+    def use_card(self) -> None:
+        """Identify with the e-ID; the citizen's open cases follow the PIN."""
+        if self.card_possible and self.app.identify.available():
+            self.app.go("identify_card", journey=Journey.STATUS.value)
 
     def type_key(self, value: str) -> None:
         """Apply one key from the on-screen keyboard."""

@@ -310,6 +310,47 @@ class Bridge:
         self.app.options.ui_state.device_status(
             DeviceStatus(DeviceClass(device), DeviceState(state), message_key=message_key))
         return True
+    # -- finish, degraded modes, demo panel (issue 9) ---------------------------------
+    def cmd_refresh_devices(self) -> bool:
+        """Ask the printer and terminal how they are now, as the hub's watch does (async)."""
+        threading.Thread(target=self.runtime.devices.refresh, daemon=True).start()
+        return True
+
+    def cmd_offer(self) -> dict[str, Any]:
+        """What the shell offers now (kiosk/services/degraded.py) and the home's sentences."""
+        app = self.app
+        return {"can_pay": app.can_pay, "can_use_eid": app.can_use_eid,
+                "live_lookups": app.live_lookups, "degraded_text": app.degraded_text}
+
+    def cmd_disabled(self, target: str) -> bool:
+        """Tell whether a widget is disabled (a choice the devices do not allow)."""
+        return bool(self._find(target).disabled)
+
+    def cmd_attach_demo_panel(self, card_port: int | None, terminal_port: int | None) -> bool:
+        """Wire the demo control panel as ``kiosk demo`` does; False if the shell refused."""
+        import dataclasses
+
+        from kiosk.demo_panel import DemoPanel
+
+        panel = DemoPanel(card_port, terminal_port)
+        self.app.options = dataclasses.replace(self.app.options, demo_panel=panel)
+        self.app._install_demo_panel()
+        return hasattr(self.app, "demo_overlay")
+
+    def cmd_outbox_depth(self) -> int:
+        """How many items wait in the durable outbox (sync worker not done yet)."""
+        return int(self.runtime.store.outbox.depth())
+
+    def cmd_card_in_reader(self) -> bool:
+        """Tell whether the reader's last status says a card is in."""
+        status = self.app.identify.reader_status()
+        return status is not None and status.detail.get("card") == "present"
+
+    def cmd_demo_result(self) -> str:
+        """The demo panel's last action result ("" before any)."""
+        overlay = getattr(self.app, "demo_overlay", None)
+        return "" if overlay is None else str(overlay.last_result)
+
     def cmd_tap(self, target: str) -> bool:
         widget = self._find(target)
         _scroll_into_view(widget)

@@ -32,7 +32,8 @@ def look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") ->
     look(ui, f"{name}-es-portrait", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
-    assert english in texts(ui)  # what the screen said is said again in English
+    # what the screen said is said again in English
+    ui.wait_until(lambda: english in texts(ui), f"{name} in English")
     look(ui, f"{name}-en-portrait", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")

@@ -153,9 +153,12 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     assert _symbols(paper) == {"QRCode": [verify], "Code128": [case_number]}
     assert _kiosk_rows(ui, "SELECT state, private FROM submissions") == [("synced", None)]
 
-    ui.tap("finish")
-    ui.wait_for_screen("attract")
-    assert ui.call("session_state")["history"] == []
+    ui.tap("finish")  # the survey, then a goodbye that reminds of the printed receipt
+    ui.wait_for_screen("survey")
+    assert ui.call("session_state")["history"] == ["survey"]
+    ui.tap("Muy bien")
+    ui.wait_for_screen("goodbye")
+    assert "Retire su comprobante de la impresora." in texts(ui)
 
 
 def test_pulling_the_card_during_the_form_wipes_everything_and_sends_nothing(

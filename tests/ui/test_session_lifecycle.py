@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT
+from tests.ui.harness import KioskUI
 
 SHORT = {"timeouts": {"inactivity_warning_s": 1.6, "inactivity_countdown_s": 1.0,
                       "large_text_factor": 1.5, "assisted_factor": 1.25}}
@@ -17,7 +19,8 @@ def _citizen_traces() -> list[str]:
             procedure["office"]["es"], procedure["office"]["en"]]
 
 
-def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
+def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(
+        start_ui: Callable[..., KioskUI]) -> None:
     ui = start_ui({**PORTRAIT, **SHORT})
     ui.tap("start")
     ui.wait_for_screen("home")
@@ -47,20 +50,24 @@ def test_warning_more_time_then_wipe_leaves_nothing_of_the_citizen(start_ui):
     ui.wait_until(lambda: ui.call("session_state")["overlays"] == 1, "the warning again", 6)
     ui.wait_for_screen("attract")  # nobody touched: the countdown ran out
 
+    assert_nothing_left(ui, [*_citizen_traces(), "Guardamos su llamado"])
+
+
+def assert_nothing_left(ui: KioskUI, traces: list[str]) -> None:
+    """The wipe: session object blank, no history or overlay, no trace on any screen."""
     state = ui.call("session_state")
     assert state["blank"] and state["history"] == [] and state["overlays"] == 0
     assert not state["timer_running"] and state["values"] == {}
     assert (state["app_language"], state["text_factor"]) == ("es", 1.0)
     everything = "\n".join(ui.call("all_texts"))
-    for trace in _citizen_traces():
+    for trace in traces:
         assert trace not in everything, trace
-    assert "Guardamos su llamado" not in everything
     fields = [t for t in ui.call("all_texts") if t.endswith("|")]
     # search, case number, ID number and form answer fields: all empty
     assert len(fields) == 4 and set(fields) == {"|"}
 
 
-def test_touches_keep_the_session_alive(start_ui):
+def test_touches_keep_the_session_alive(start_ui: Callable[..., KioskUI]) -> None:
     ui = start_ui({**PORTRAIT, "timeouts": {"inactivity_warning_s": 2.5,
                                             "inactivity_countdown_s": 1.0}})
     ui.tap("start")

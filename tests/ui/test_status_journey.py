@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.api_types import Enrolment
@@ -10,11 +11,15 @@ from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.conftest import PORTRAIT, ocr
 from tests.ui.harness import KioskUI
 from tests.ui.looks import look as _look
+from tests.ui.looks import look_both as _look_in_both
+from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
+from tests.ui.test_session_lifecycle import assert_nothing_left
 
+StartUI = Callable[..., KioskUI]
 SEEDED_CASE = "VE-2026-000001"  # procedure_api/seed.py: the first demo citizen's open case
 
 
-def _enrolled_ui(start_ui, server: ApiServer, tmp_path: Path) -> KioskUI:
+def _enrolled_ui(start_ui: StartUI, server: ApiServer, tmp_path: Path) -> KioskUI:
     kiosk = enrol_kiosk(server)
     save_enrolment(tmp_path / "data" / "enrolment.json",
                    Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
@@ -30,7 +35,8 @@ def _check(ui: KioskUI, typed: str) -> str:
 
 
 def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happens_next(
-        start_ui, own_api_server, tmp_path, artifacts_dir):
+        start_ui: StartUI, own_api_server: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     case = enrol_kiosk(own_api_server).client().case_status(SEEDED_CASE)
     ui = _enrolled_ui(start_ui, own_api_server, tmp_path)
     ui.tap("start")
@@ -63,12 +69,23 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
     assert case["title"]["en"] not in texts and "Status" not in ui.call("texts")
     _look(ui, "status_result-en-portrait-not-found", artifacts_dir)
 
-    ui.tap("finish")
-    ui.wait_for_screen("home")
+    ui.tap("finish")  # the journey ends: survey, goodbye, wipe
+    ui.wait_for_screen("survey")
+    assert "How was it?" in ui.call("texts")  # still in English
+    ui.tap("skip")
+    ui.wait_for_screen("goodbye")
+    texts = "\n".join(ui.call("texts"))
+    assert "Thank you!" in texts and "Take your receipt" not in texts  # nothing printed
+    assert "Take your identity card" not in texts  # no card was used
+    ui.tap("thanks")  # a touch anywhere ends it at once
+    ui.wait_for_screen("attract")
+    assert_nothing_left(ui, [case["title"]["es"], case["title"]["en"],
+                             case["status_label"]["en"], "No answer for this number"])
 
 
 def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
-        start_ui, own_api_server, tmp_path, artifacts_dir):
+        start_ui: StartUI, own_api_server: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     ui = _enrolled_ui(start_ui, own_api_server, tmp_path)
     own_api_server.stop()
     ui.tap("start")
@@ -79,3 +96,67 @@ def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
     assert "Ahora no podemos consultarlo" in texts
     assert "Expediente VE" not in texts and "revisando" not in texts  # no status, no guess
     _look(ui, "status_result-es-portrait-unavailable", artifacts_dir)
+
+
+def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_survey_once(
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+    open_case = enrol_kiosk(kiosk_stack.api).client().case_status(SEEDED_CASE)
+    ui = kiosk_stack.start({"timeouts": {"goodbye_s": 120}})
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.tap_through(("status", "status"), ("use_card", "identify_card"))
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
+                  timeout=WAIT_CARD_S)  # María's card is already in the reader
+    ui.tap_through(("confirm", "identify_consent"),)
+    assert ui.call("widget", target="fields")["text"].strip("• ") == "Número nacional"
+    ui.tap_through(("agree", "identify_pin"))
+    ui.call("type_text", text=MARIA.pin)
+    ui.tap("pin_confirm")
+    ui.wait_until(lambda: ui.call("screen") == "status_cases", "her cases",
+                  timeout=WAIT_CARD_S)
+    ui.wait_until(lambda: SEEDED_CASE in ui.call("widget", target="cases")["text"],
+                  "the live answer")
+    shown = ui.call("widget", target="cases")["text"]
+    assert open_case["title"]["es"] in shown and open_case["status_label"]["es"] in shown
+    assert "revisando su solicitud" in shown  # what happens next, in plain words
+    assert "VE-2026-000002" not in shown  # her resolved case is not open
+    assert ui.call("session_state")["history"] == ["status_cases"]  # no way back to the PIN
+    _look_in_both(ui, "status_cases", artifacts_dir, open_case["status_label"]["en"])
+
+    ui.tap("finish")
+    ui.wait_for_screen("survey")
+    _look_in_both(ui, "survey", artifacts_dir, "How was it?")
+    ui.tap("Bien")  # score 4
+    ui.wait_for_screen("goodbye")
+    assert "Retire su tarjeta de identidad del lector." in ui.call("texts")  # still inserted
+    _look_in_both(ui, "goodbye", artifacts_dir, "Take your identity card from the reader.")
+    kiosk_stack.card.remove()  # she takes her card: that is the end
+    ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
+    assert_nothing_left(ui, [MARIA.given_names, MARIA.surname, SEEDED_CASE,
+                             open_case["title"]["es"], open_case["status_label"]["es"]])
+
+    def answers() -> list[tuple[int, str]]:
+        return [(int(score), str(journey)) for score, journey in kiosk_stack.api_rows(
+            "SELECT score, journey FROM satisfaction")]
+
+    ui.wait_until(answers, "the survey answer at the API")
+    ui.wait_until(lambda: ui.call("outbox_depth") == 0, "the outbox drained")
+    assert answers() == [(4, "status")]  # delivered exactly once
+
+
+def test_pulling_the_card_while_her_cases_show_ends_the_session(
+        kiosk_stack: KioskStack) -> None:  # noqa: F811
+    ui = kiosk_stack.start()
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.tap_through(("status", "status"), ("use_card", "identify_card"))
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
+                  timeout=WAIT_CARD_S)
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    ui.call("type_text", text=MARIA.pin)
+    ui.tap("pin_confirm")
+    ui.wait_until(lambda: ui.call("screen") == "status_cases", "her cases",
+                  timeout=WAIT_CARD_S)
+    kiosk_stack.card.remove()
+    ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
+    assert_nothing_left(ui, [MARIA.given_names, MARIA.surname, SEEDED_CASE])

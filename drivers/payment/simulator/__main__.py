@@ -2,8 +2,9 @@
 
 With ``--pty`` it creates its own pseudo-terminal and prints ``kiosk-port: /dev/pts/N``;
 point ``devices.payment.port`` at that path, or at the symlink ``--link PATH`` makes.
-``--control-port`` opens the loopback control (see :mod:`drivers.payment.simulator.control`).
-Stops cleanly on SIGTERM / Ctrl-C.
+``--control-port`` opens the loopback control (see :mod:`drivers.payment.simulator.control`;
+0 = any free port). Then it prints ``terminal simulator ready kiosk-port=PATH control=N``
+(``control=none`` without a control port). Stops cleanly on SIGTERM / Ctrl-C.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     where.add_argument("--pty", action="store_true", help="create a pseudo-terminal")
     parser.add_argument("--link", type=Path,
                         help="with --pty: also make this symlink to the kiosk end (for configs)")
-    parser.add_argument("--control-port", type=int, help="loopback control port")
+    parser.add_argument("--control-port", type=int, help="loopback control port (0 = any free)")
     parser.add_argument("--think-s", type=float, default=0.5,
                         help="pause before each intermediate message and the answer")
     parser.add_argument("--line-baudrate", type=int,
@@ -48,8 +49,11 @@ def main(argv: list[str] | None = None) -> None:
         port, path = SerialDevicePort(args.port, args.line_baudrate), args.port
     memory = TerminalMemory()
     simulator = TerminalSimulator(port, memory, think_s=args.think_s).start()
-    control = ControlServer(args.control_port, memory).start() if args.control_port else None
+    control = (ControlServer(args.control_port, memory).start()
+               if args.control_port is not None else None)
+    control_port = control.server_address[1] if control is not None else "none"
     print(f"kiosk-port: {path}", flush=True)
+    print(f"terminal simulator ready kiosk-port={path} control={control_port}", flush=True)
 
     done = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -1,0 +1,64 @@
+"""Which journeys the kiosk can offer now, and the plain sentence for each one it cannot.
+
+The architecture's "Degraded" rules in one place (no Kivy): the home and start screens
+disable a choice and show its sentence; everything else keeps working.
+
+* terminal not usable → Pay is off (every payment is by card);
+* e-ID reader not usable → what needs the card is off (typing a case or bill number works);
+* printer out of paper, cover open or down → receipts are shown on screen (Pay itself
+  stays on: the citizen accepts the on-screen receipt before paying);
+* central API unreachable → live look-ups (a case status) are off.
+
+A device the hub has never heard from is not judged: ``Runtime.start`` asks every device
+before the first citizen, and each journey's service refuses a device that does not answer.
+The e-ID reader always has a status (it reports ``offline`` until its watch starts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drivers.base import USABLE_STATES, DeviceClass
+from kiosk.devices import DeviceHub, ReceiptMode
+from kiosk.i18n import N_
+
+MSG_NO_PAY = N_("Paying is not possible right now: the card terminal is not working. "
+                "Everything else works.")
+MSG_NO_EID = N_("The identity card reader is not working right now, so what needs your "
+                "card cannot be done. Everything else works.")
+MSG_CASE_NUMBER_ONLY = N_("The card reader is not working right now. You can still check "
+                          "a case by typing its number.")
+MSG_NO_PAPER = N_("Receipts cannot be printed right now: they are shown on the screen "
+                  "instead, with a code you can photograph.")
+MSG_NO_LIVE = N_("There is no connection to the town hall right now, so a status cannot "
+                 "be checked. Please try again later.")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a citizen can start now."""
+
+    pay: bool = True
+    eid: bool = True
+    receipts_on_paper: bool = True
+    live_lookups: bool = True
+
+    def home_notices(self) -> list[str]:
+        """The sentences (msgids) the home screen shows, most important first."""
+        notices = [] if self.pay else [MSG_NO_PAY]
+        notices += [] if self.eid else [MSG_NO_EID]
+        notices += [] if self.live_lookups else [MSG_NO_LIVE]
+        notices += [] if self.receipts_on_paper else [MSG_NO_PAPER]
+        return notices
+
+
+def current_offer(hub: DeviceHub | None, online: bool) -> Offer:
+    """Judge the devices' last statuses and the link; no device I/O (safe on the UI thread)."""
+    if hub is None:
+        return Offer(pay=False, eid=False, receipts_on_paper=False, live_lookups=online)
+    terminal = hub.status(DeviceClass.PAYMENT)
+    pay = hub.terminal is not None and (terminal is None or terminal.state in USABLE_STATES)
+    printer = hub.status(DeviceClass.PRINTER)
+    paper = hub.printer is not None and (
+        printer is None or hub.receipt_mode() is ReceiptMode.PAPER)
+    return Offer(pay=pay, eid=hub.can_use_eid(), receipts_on_paper=paper, live_lookups=online)

@@ -1,0 +1,134 @@
+"""Finish: one satisfaction question, then goodbye and the full wipe.
+
+``KioskShell.finish(journey, receipt=...)`` opens the survey with the history sealed. A
+face is a big button with a drawn face and a word (never a face alone); the answer is
+queued by the survey service (:mod:`kiosk.services.satisfaction`) as a task while the
+goodbye already shows, so the citizen never waits for storage or the network. Goodbye
+reminds the citizen of what to take (the card still in the reader, the printed receipt),
+and wipes after ``timeouts.goodbye_s``, at the first touch, or as the card leaves the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.button import Button
+
+from drivers.base import DeviceStatus
+from kiosk.i18n import N_
+from kiosk.services.identify import card_removed
+from kiosk.services.satisfaction import SCORES
+from screens.base import KioskScreen
+from screens.journeys import GOODBYE_SCREEN
+
+log = logging.getLogger(__name__)
+FACE_WORDS = {1: N_("Very bad"), 2: N_("Bad"), 3: N_("OK"), 4: N_("Good"), 5: N_("Very good")}
+
+
+def on_card_taken(app: Any, status: DeviceStatus) -> None:
+    """On goodbye, the citizen taking the card is the end: wipe at once (Kivy's thread)."""
+    manager = app.manager
+    if manager is not None and manager.current == GOODBYE_SCREEN and card_removed(status):
+        manager.current_screen.done()
+
+
+class FaceButton(Button):
+    """One answer of the survey: a face whose mouth follows the score, and its word."""
+
+    score = NumericProperty(3)
+    word = StringProperty("")  # msgid, translated by the kv rule
+
+
+class SurveyScreen(KioskScreen):
+    """"How was it?" with five faces and Skip."""
+
+    help_text = N_("Tell us how it went by touching one of the faces, from very bad to very "
+                   "good. It is anonymous. You can also skip this question.")
+    journey = StringProperty("")
+    receipt = BooleanProperty(False)
+
+    def on_kv_post(self, _base_widget: Any) -> None:
+        faces = self.ids.faces
+        for score in SCORES:
+            face = FaceButton(score=score, word=FACE_WORDS[score])
+            face.bind(on_release=lambda button: self.choose(int(button.score)))
+            faces.add_widget(face)
+
+    def load(self, *, journey: str = "", receipt: bool = False, **_params: Any) -> None:
+        """Ask about this journey."""
+        self.journey = journey
+        self.receipt = receipt
+
+    def choose(self, score: int) -> None:
+        """Queue the answer without waiting for it, and say goodbye."""
+        box = self.app.options.satisfaction
+        if box is not None and self.journey:
+            self.run_async(self._record(box, score, self.journey))
+        self._goodbye()
+
+    async def _record(self, box: Any, score: int, journey: str) -> None:
+        await box.record(score, journey)
+
+    def skip(self) -> None:
+        """No answer: straight to goodbye."""
+        log.info("survey skipped")
+        self._goodbye()
+
+    def _goodbye(self) -> None:
+        self.app.go(GOODBYE_SCREEN, returnable=False, receipt=self.receipt)
+
+    def wipe(self) -> None:
+        self.journey = ""
+        self.receipt = False
+
+
+class GoodbyeScreen(KioskScreen):
+    """Thank you, what to take, then the wipe after a few seconds or at a touch."""
+
+    help_text = N_("You have finished. Take your things. The screen clears by itself in a "
+                   "few seconds, or when you touch it.")
+    take_card = BooleanProperty(False)
+    take_receipt = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._timer: Any = None
+
+    def load(self, *, receipt: bool = False, **_params: Any) -> None:
+        """Remind of the receipt when one was printed and of the card when it is still in."""
+        self.take_receipt = receipt
+        status = self.app.identify.reader_status()
+        self.take_card = status is not None and status.detail.get("card") == "present"
+
+    def on_enter(self, *_args: Any) -> None:
+        self._cancel()
+        self._timer = Clock.schedule_once(lambda _dt: self.done(),
+                                          self.app.options.timeouts.goodbye_s)
+
+    def on_leave(self, *_args: Any) -> None:
+        self._cancel()
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self.collide_point(*touch.pos):
+            Clock.schedule_once(lambda _dt: self.done(), 0)  # after the touch is handled
+            return True
+        return bool(super().on_touch_down(touch))
+
+    def done(self) -> None:
+        """The full wipe, back to the attract screen."""
+        self._cancel()
+        if self.manager is not None and self.manager.current == self.name:
+            self.app.end_session()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def wipe(self) -> None:
+        self._cancel()
+        self.take_card = False
+        self.take_receipt = False

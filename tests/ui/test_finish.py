@@ -1,0 +1,35 @@
+"""Finish without any device: survey and goodbye fit every layout, and goodbye wipes by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.ui.conftest import LANDSCAPE
+from tests.ui.harness import KioskUI
+from tests.ui.test_session_lifecycle import assert_nothing_left
+from tests.ui.test_status_journey import _look
+
+
+def test_survey_and_goodbye_fit_landscape_with_extra_large_text_then_the_wipe_comes_alone(
+        start_ui: Callable[..., KioskUI], loopback_port: int, artifacts_dir: Path) -> None:
+    ui = start_ui({**LANDSCAPE, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"},
+                   "timeouts": {"inactivity_warning_s": 600, "goodbye_s": 2}})
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.tap("text_size")
+    ui.tap("text_size")
+    ui.tap_through(("status", "status"))
+    ui.call("type_text", text="VE2026000001")
+    ui.tap("check")
+    ui.wait_for_screen("status_result")  # the API does not answer: "unavailable"
+    ui.tap("finish")
+    ui.wait_for_screen("survey")
+    _look(ui, "survey-es-landscape-extra-large-text", artifacts_dir)
+    ui.tap("Muy bien")
+    ui.wait_for_screen("goodbye")
+    texts = "\n".join(ui.call("texts"))
+    assert "Retire su comprobante" not in texts and "Retire su tarjeta" not in texts
+    _look(ui, "goodbye-es-landscape-extra-large-text", artifacts_dir)
+    ui.wait_for_screen("attract")  # nobody touched: goodbye_s later, the wipe
+    assert_nothing_left(ui, ["VE 2026 000001", "Ahora no podemos consultarlo"])
