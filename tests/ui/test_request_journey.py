@@ -155,7 +155,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
 
     ui.tap("finish")  # the survey, then a goodbye that reminds of the printed receipt
     ui.wait_for_screen("survey")
-    assert ui.call("session_state")["history"] == ["survey"]
+    assert ui.call("session_state")["history"] == ["request_done", "survey"]  # sealed
     ui.tap("Muy bien")
     ui.wait_for_screen("goodbye")
     assert "Retire su comprobante de la impresora." in texts(ui)
