@@ -53,6 +53,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
+    from kiosk.services.pay_bills import PayBills
     from kiosk.services.request_receipt import RequestReceipts
     from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
@@ -81,6 +82,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         submit=SubmitProcedure(store.submissions, runtime.sync.wake),
         request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
                                          store.submissions),
+        pay_bills=lambda language: PayBills(
+            api=runtime.api, journal=store.journal, devices=runtime.devices,
+            kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         demo_panel=demo_panel,
         screenshot=screenshot,

@@ -148,6 +148,20 @@ class Journal:
             ).fetchall()
         return [self._payment(row) for row in rows]
 
+    def unconfirmed_references(self) -> set[str]:
+        """Bill references of payments that may have taken money the API has not confirmed.
+
+        A bill in one of them must not be sold again, even in a later citizen session: the
+        API still lists it as pending until the payment is delivered.
+        """
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?, ?, ?)",
+                (PaymentState.AUTHORIZING, PaymentState.UNKNOWN, PaymentState.AUTHORIZED,
+                 PaymentState.RECEIPT_PRINTED),
+            ).fetchall()
+        return {str(bill["reference"]) for row in rows for bill in self._private(row)["bills"]}
+
     def get(self, ticket: int) -> Payment:
         """Return the newest payment with this ticket number."""
         with self._database.reading() as conn:

@@ -33,7 +33,7 @@ AFTER_CONSENT: dict[Journey, str] = {
 # The screen that follows a successful PIN (the citizen is authenticated at the API).
 AFTER_PIN: dict[Journey, str] = {
     Journey.REQUEST: "request_sending",
-    Journey.PAY: "identify_done",
+    Journey.PAY: "pay_debts",
     Journey.STATUS: "status_cases",
 }
 

@@ -32,13 +32,13 @@ class RequestSendingScreen(RequestScreen):
     """A short wait while the request is journalled, delivered and its receipt printed."""
 
     help_text = N_("Your request is being sent. Please wait a few seconds.")
+    allows_back = False  # the shell hides Back here: the request is being journalled and sent
     failed = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
         """Send once; a second visit never sends again."""
         self.failed = False
         if self.request.sent is None and not self.request.sending:
-            self.app.back_held = True  # Back waits until the request is journalled
             self.run_async(self._send())
 
     async def _send(self) -> None:
@@ -48,8 +48,6 @@ class RequestSendingScreen(RequestScreen):
         except Exception:
             log.exception("request could not be journalled")
             outcome = None
-        finally:
-            self.app.back_held = False
         if self.manager is None or self.manager.current != self.name:
             return  # the session ended meanwhile: the journal still delivers it
         if isinstance(outcome, Sent):

@@ -52,6 +52,7 @@ from screens.identify_flow import IdentifyFlow, ProcedureLookup
 from screens.inactivity import SessionTimer
 from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
 from screens.navigator import Navigator
+from screens.pay_flow import PayFactory, PayFlow
 from screens.request_flow import ProcedureSubmitter, RequestFlow
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
@@ -59,7 +60,9 @@ log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
             "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "status_cases.kv",
-            "finish.kv", "request_form.kv", "request_check.kv", "request_done.kv")
+            "finish.kv", "pay_start.kv", "pay_entry.kv", "pay_debts.kv", "pay_confirm.kv",
+            "pay_progress.kv", "pay_result.kv", "request_form.kv", "request_check.kv",
+            "request_done.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
@@ -93,6 +96,7 @@ class ShellOptions:
     procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
     submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
     request_receipts: RequestReceipts | None = None  # its receipts (request_receipt.py)
+    pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
@@ -113,7 +117,7 @@ class KioskShell(App):
     notice_text = StringProperty("")  # a translated sentence, "" when all is well
     ui_scale = NumericProperty(1.0)  # design px -> window px
     text_factor = NumericProperty(1.0)  # the citizen's text-size choice
-    back_held = BooleanProperty(False)  # a step that must finish first: Back waits (dimmed)
+    back_allowed = BooleanProperty(True)  # False while the card terminal works
     # What the devices and the link allow now (kiosk/services/degraded.py), and why not.
     can_pay = BooleanProperty(True)
     can_use_eid = BooleanProperty(True)
@@ -136,6 +140,7 @@ class KioskShell(App):
                                      options.procedure_document)
         self.request = RequestFlow(options.procedure_document, options.submit,
                                    options.request_receipts)
+        self.pay = PayFlow(options.pay_bills, options.devices)
         self._notices = Notices(True, {})
         self.manager: ScreenManager | None = None
         self.set_language(options.default_language)
@@ -152,6 +157,12 @@ class KioskShell(App):
             NextStepScreen,
             PinScreen,
         )
+        from screens.pay_confirm import PayConfirmScreen
+        from screens.pay_debts import PayDebtsScreen
+        from screens.pay_entry import PayEntryScreen
+        from screens.pay_progress import PayProgressScreen
+        from screens.pay_result import PayResultScreen
+        from screens.pay_start import PayStartScreen
         from screens.procedure import ProcedureScreen
         from screens.request_check import RequestCheckScreen
         from screens.request_done import RequestDoneScreen, RequestSendingScreen
@@ -183,7 +194,11 @@ class KioskShell(App):
                        RequestSendingScreen(name="request_sending"),
                        RequestDoneScreen(name="request_done"),
                        StatusCasesScreen(name="status_cases"), SurveyScreen(name=SURVEY_SCREEN),
-                       GoodbyeScreen(name=GOODBYE_SCREEN)):
+                       GoodbyeScreen(name=GOODBYE_SCREEN), PayStartScreen(name="pay_start"),
+                       PayEntryScreen(name="pay_entry"), PayDebtsScreen(name="pay_debts"),
+                       PayConfirmScreen(name="pay_confirm"),
+                       PayProgressScreen(name="pay_progress"),
+                       PayResultScreen(name="pay_result")):
             self.manager.add_widget(screen)
         self.help_panel = HelpPanel(self.options.assistance, on_called=self._assisted)
         self.session_timer = SessionTimer(lambda: self.session.limits(self.options.timeouts),
@@ -240,7 +255,6 @@ class KioskShell(App):
         """Wipe everything of the citizen and return to the attract screen."""
         log.info("session ended; wiping citizen state")
         self.session_timer.stop()
-        self.back_held = False
         self.help_panel.dismiss(animation=False)
         self.help_panel.wipe()
         self.navigator.reset()
@@ -251,6 +265,8 @@ class KioskShell(App):
                 screen.wipe()
         self.identify.end()
         self.request.end()
+        self.pay.end()
+        self.back_allowed = True
         self.session.wipe()
         REDACTOR.forget_all()
         self._apply_text_size()
@@ -272,9 +288,12 @@ class KioskShell(App):
         self.navigator.go(screen, **params)
 
     def back(self) -> None:
-        """Back: the previous screen; from home, the end of the session."""
-        if self.back_held:
-            return  # a step that must finish first (a request being sent)
+        """Back: the previous screen; from home, the end of the session.
+
+        Refused while the current screen forbids it (the card terminal is working).
+        """
+        if not self.back_allowed:
+            return
         current = self.navigator.current
         if current is None or current.screen in ("home", GOODBYE_SCREEN):
             self.end_session()
@@ -286,6 +305,7 @@ class KioskShell(App):
         screen = self.manager.get_screen(name)
         if isinstance(screen, KioskScreen):
             screen.load(**params)
+        self.back_allowed = bool(getattr(screen, "allows_back", True))
         self.manager.current = name
 
     def finish(self, journey: str, *, receipt: bool = False) -> None:

@@ -4,8 +4,9 @@ One :class:`PayBills` per citizen session. Money rules:
 
 * a :class:`Selection` is paid at most once: it is sealed as soon as the terminal approved
   (or its outcome is unknown); pressing "Back" and paying again raises SelectionUsed, and a
-  bill paid in this session cannot be selected again (AlreadyPaid). A declined selection
-  reopens: nothing was taken, the citizen may try another card.
+  bill paid in this session cannot be selected again (AlreadyPaid), nor paid in any later
+  session while its payment waits for the API's confirmation (the journal says so). A
+  declined selection reopens: nothing was taken, the citizen may try another card.
 * once approved, the payment stays paid whatever the printer does: paper out or a failed
   print gives ``PAID_RECEIPT_ON_SCREEN`` with the print job id for a reprint, never a re-sale.
 * the receipt says "pending confirmation" until the API has recorded the payment (the sync
@@ -19,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, cast
@@ -34,7 +35,7 @@ from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.i18n import N_
+from kiosk.i18n import N_, load_catalog
 from kiosk.services import card_payment
 from kiosk.services.payment_receipt import build_payment_receipt
 from kiosk.settings import KioskSection
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 RECEIPT_PRINTED = N_("Payment approved. Please take your receipt.")
 RECEIPT_ON_SCREEN = N_("Payment approved. Your receipt is on the screen: scan the QR code.")
 OFFLINE_BARCODE = N_("No connection right now. You can still pay a bill by its barcode.")
+BILL_BY_BARCODE = N_("Municipal bill")
 NO_DEBTS = N_("You have no pending debts.")
 BILL_NOT_FOUND = N_("We found no bill with this reference number. Please check it on your bill.")
 BILL_REFERENCE_INVALID = N_(
@@ -192,6 +194,21 @@ class PayBills:
                       if d["status"] == "pending" and d["reference"] not in self._paid)
         return DebtsFound(bills, message_key=None if bills else nothing)
 
+    async def bill_by_barcode(self, barcode: str) -> DebtsFound:
+        """Read a scanned or typed bill: decoded here, then checked at the API when it answers.
+
+        Online, the API's answer wins (a bill paid at another kiosk or in an earlier session
+        says so; its description comes along). Offline, the barcode alone is enough to pay.
+        Raises bill_barcode.BarcodeError when the digits are not a bill's.
+        """
+        bill = self.bill_from_barcode(barcode)
+        found = await self.bill_by_reference(bill.reference)
+        if found.offline:  # the barcode carries no description: name it for the receipt
+            described = replace(bill, description={
+                language: load_catalog(language)._(BILL_BY_BARCODE) for language in ("es", "en")})
+            return DebtsFound((described,), offline=True)
+        return found
+
     def bill_from_barcode(self, barcode: str) -> PayableBill:
         """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""
         bill = bill_barcode.decode(barcode)
@@ -213,6 +230,9 @@ class PayBills:
             raise SelectionUsed(f"selection is {selection.state}")
         if any(bill.reference in self._paid for bill in selection.bills):
             raise AlreadyPaid("a selected bill was paid earlier in this session")
+        unconfirmed = await asyncio.to_thread(self.journal.unconfirmed_references)
+        if any(bill.reference in unconfirmed for bill in selection.bills):
+            raise AlreadyPaid("a selected bill is in a payment the API has not confirmed yet")
         if self.devices.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED \
                 and not receipt_on_screen_ok:
             raise ReceiptChoiceRequired("printer unusable and the QR receipt not accepted")

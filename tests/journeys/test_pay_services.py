@@ -13,6 +13,7 @@ from drivers.payment.simulator import Fault, Script
 from kiosk import bill_barcode
 from kiosk.devices import ReceiptMode
 from kiosk.services.pay_bills import (
+    BILL_ALREADY_PAID,
     AlreadyPaid,
     PayBills,
     PayOutcome,
@@ -172,3 +173,44 @@ def test_a_line_lost_mid_sale_seals_the_selection_and_blocks_new_sales_until_rec
         pay(pay_rig.service, fresh)  # the unknown row must be settled first
     assert fresh.state is SelectionState.OPEN and pay_rig.printer.jobs == []
     assert pay_rig.line.memory.sale_commands == 1
+
+
+def test_a_bill_paid_offline_cannot_be_paid_again_in_a_later_session_until_confirmed(
+        pay_rig: PayRig) -> None:
+    pay_rig.api.stop()
+    barcode = bill_barcode.encode(bill_barcode.Bill(WATER_REFERENCE, 1_234_500,
+                                                    date(2026, 12, 1)))
+    first = pay_rig.service
+    outcome = pay(first, first.select([first.bill_from_barcode(barcode)]))
+    assert outcome.result is PayResult.PAID_PRINTED and outcome.pending_confirmation
+    # The next citizen's session (a new PayBills) scans the same paper bill.
+    later = PayBills(api=first.api, journal=first.journal, devices=first.devices,
+                     kiosk=first.kiosk, sync=first.sync)
+    with pytest.raises(AlreadyPaid):
+        pay(later, later.select([later.bill_from_barcode(barcode)]))
+    assert len(pay_rig.line.memory.approved) == 1  # the terminal was never asked again
+    assert pay_rig.store.journal.unconfirmed_references() == {WATER_REFERENCE}
+
+
+def test_a_scanned_bill_is_checked_at_the_api_when_it_answers_and_paid_offline_otherwise(
+        pay_rig: PayRig) -> None:
+    barcode = bill_barcode.encode(bill_barcode.Bill(WATER_REFERENCE, 1_234_500,
+                                                    date(2026, 12, 1)))
+    online = asyncio.run(pay_rig.service.bill_by_barcode(barcode))
+    (bill,) = online.bills
+    assert not online.offline and bill.description["es"]  # the API's bill, described
+    outcome = pay(pay_rig.service, pay_rig.service.select([bill]))
+    assert outcome.result is PayResult.PAID_PRINTED and outcome.payment is not None
+    ticket = outcome.payment.ticket
+    wait_for(lambda: pay_rig.store.journal.get(ticket).state is PaymentState.SYNCED,
+             "the payment to be delivered")
+    later = PayBills(api=pay_rig.service.api, journal=pay_rig.store.journal,
+                     devices=pay_rig.hub, kiosk=pay_rig.service.kiosk)
+    paid = asyncio.run(later.bill_by_barcode(barcode))
+    assert paid.bills == () and paid.message_key == BILL_ALREADY_PAID
+    pay_rig.api.stop()
+    offline = asyncio.run(later.bill_by_barcode(barcode))
+    assert offline.offline and [b.amount_cents for b in offline.bills] == [1_234_500]
+    assert offline.bills[0].description == {"es": "Boleta municipal", "en": "Municipal bill"}
+    with pytest.raises(bill_barcode.BarcodeError):
+        asyncio.run(later.bill_by_barcode(barcode[:-1] + str((int(barcode[-1]) + 1) % 10)))

@@ -3,12 +3,13 @@ Back everywhere, and the catalog served from the cache while the API is down."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT, ocr
-from tests.ui.harness import KioskUI, StartUI
+from tests.ui.harness import KioskUI
 
 
 def _title(procedure_id: str, language: str) -> str:
@@ -26,7 +27,7 @@ def _back_to(ui: KioskUI, screen: str) -> None:
 
 
 def test_browse_to_a_procedure_page_and_back_everywhere_from_the_cache_while_offline(
-        start_ui: StartUI, loopback_port: int, artifacts_dir: Path) -> None:
+        start_ui: Callable[..., KioskUI], loopback_port: int, artifacts_dir: Path) -> None:
     # Nothing listens on this port: the app can only use what the offline cache holds.
     ui = start_ui({**PORTRAIT, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"}})
     ui.call("set_online", online=False)  # what the sync worker reports without a link
@@ -73,7 +74,8 @@ def test_browse_to_a_procedure_page_and_back_everywhere_from_the_cache_while_off
     assert ui.call("session_state")["history"] == []
 
 
-def test_search_typed_on_the_keyboard_then_language_and_text_size(start_ui: StartUI) -> None:
+def test_search_typed_on_the_keyboard_then_language_and_text_size(
+        start_ui: Callable[..., KioskUI]) -> None:
     ui = start_ui(PORTRAIT)
     ui.tap("start")
     ui.wait_for_screen("home")

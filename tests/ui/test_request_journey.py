@@ -212,7 +212,7 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
     stack.api.stop()  # the link drops while the citizen sends
     ui.tap("confirm")
     ui.wait_for_screen("request_sending")
-    ui.tap("back")  # Back waits while the request is being journalled and sent
+    ui.tap("back")  # Back is hidden and does nothing while the request is being sent
     assert ui.call("screen") == "request_sending"
     look_both(ui, "request_sending", artifacts_dir, english="Sending your request")
     ui.wait_until(lambda: ui.call("screen") == "request_done", "the provisional reference",

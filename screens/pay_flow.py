@@ -1,0 +1,116 @@
+"""What the Pay screens share during one session: the service, the bills, the outcome.
+
+Plain Python (no Kivy). The shell owns one :class:`PayFlow`; :meth:`end` runs at the
+session wipe. ``generation`` changes at every wipe, so a payment that finishes after its
+citizen's session ended (inactivity during the sale) never paints the next citizen's
+screen: the sale itself is still recorded by the service, whatever the screens do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.devices import DeviceHub, ReceiptMode
+from kiosk.i18n import N_
+from kiosk.services.pay_bills import PayableBill, PayBills, PayOutcome, Selection
+
+PayFactory = Callable[[str], PayBills]  # language -> one PayBills for this citizen
+
+TERMINAL_OFFLINE = N_("Card payment is not available right now: the card terminal is not "
+                      "working. You can pay at the municipal office.")
+NO_PAY_SERVICE = N_("Card payment is not available on this kiosk.")
+SCAN_ENTER = {13, 271}  # Return and keypad Enter: a USB barcode scanner ends a code with one
+
+
+class Source(StrEnum):
+    CARD = "card"  # the identified citizen's debts (e-ID)
+    REFERENCE = "reference"  # a bill found by its reference number at the API
+    BARCODE = "barcode"  # a bill decoded from its barcode, offline
+
+
+@dataclass
+class ScanBuffer:
+    """Digits a keyboard-like barcode scanner types; Enter ends one code."""
+
+    digits: str = ""
+    limit: int = 64
+
+    def key(self, key: int, codepoint: str | None) -> str | None:
+        """Take one key event; return the finished code on Enter (None otherwise)."""
+        if key in SCAN_ENTER:
+            code, self.digits = self.digits, ""
+            return code or None
+        if codepoint and codepoint.isdigit() and len(self.digits) < self.limit:
+            self.digits += codepoint
+        return None
+
+
+class PayFlow:
+    """The Pay state of the current session."""
+
+    def __init__(self, make_service: PayFactory | None, devices: DeviceHub | None) -> None:
+        self._make_service = make_service
+        self.devices = devices
+        self.generation = 0
+        self._service: PayBills | None = None
+        self.bills: tuple[PayableBill, ...] = ()
+        self.source = Source.CARD
+        self.offline = False
+        self.selection: Selection | None = None
+        self.outcome: PayOutcome | None = None
+        self.screen_receipt_ok = False  # the citizen accepted a receipt on screen only
+        self.refusal: str | None = None  # a msgid: the last Pay refused before the terminal
+
+    def service(self, language: str) -> PayBills:
+        """The session's PayBills (receipts in ``language``); RuntimeError if none."""
+        if self._make_service is None:
+            raise RuntimeError("no pay service configured")
+        if self._service is None:
+            self._service = self._make_service(language)
+        self._service.language = language
+        return self._service
+
+    def unavailable(self) -> str | None:
+        """Why a card payment cannot start now (a msgid), or None when it can."""
+        if self._make_service is None:
+            return NO_PAY_SERVICE
+        if self.devices is None or not self.devices.can_pay_by_card():
+            return TERMINAL_OFFLINE
+        return None
+
+    def needs_receipt_choice(self) -> bool:
+        """Tell whether the citizen must accept a receipt on screen only (no paper)."""
+        return self.devices is None or self.devices.receipt_mode() is \
+            ReceiptMode.QR_ONLY_IF_ACCEPTED
+
+    def found(self, bills: tuple[PayableBill, ...], source: Source, offline: bool) -> None:
+        """Remember the bills the citizen may pay and where they came from."""
+        self.bills, self.source, self.offline = bills, source, offline
+        self.selection, self.outcome = None, None
+
+    def chosen(self, selection: Selection, source: Source, offline: bool) -> None:
+        """Remember the payment the citizen is about to confirm."""
+        self.selection, self.source, self.offline = selection, source, offline
+        self.outcome = None
+
+    def take_refusal(self) -> str | None:
+        """The reason the last Pay was refused (once), for the confirmation screen."""
+        refusal, self.refusal = self.refusal, None
+        return refusal
+
+    def restart(self) -> None:
+        """A new search in the same session (bills already paid stay paid in the service)."""
+        self.bills, self.offline = (), False
+        self.selection, self.outcome, self.refusal = None, None, None
+        self.screen_receipt_ok = False
+
+    def end(self) -> None:
+        """Forget everything of the citizen (session wipe)."""
+        self.generation += 1
+        self._service = None
+        self.bills, self.offline = (), False
+        self.source = Source.CARD
+        self.selection, self.outcome, self.refusal = None, None, None
+        self.screen_receipt_ok = False

@@ -1,0 +1,75 @@
+"""Pay, at the terminal: its messages on screen, no Back and no timeout while it works.
+
+The payment runs once per selection (the service refuses a second try of a sealed one).
+The citizen is busy at the terminal, not at the screen, so the inactivity timer is held
+until the answer comes. If the session ends anyway, the sale still completes and is
+recorded by the service; only the screens of the next citizen are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.properties import StringProperty
+
+from drivers.printer.receipt import format_amount
+from kiosk.i18n import N_
+from kiosk.services.card_payment import CHECKING_MESSAGE
+from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
+from screens.pay_screen import PayScreen
+
+log = logging.getLogger(__name__)
+FOLLOW_TERMINAL = N_("Follow the instructions on the card terminal below the screen.")
+
+
+class PayProgressScreen(PayScreen):
+    """What the terminal says, big, while it works."""
+
+    help_text = N_("Follow the instructions on the card terminal. The screen moves on by "
+                   "itself when the terminal has finished.")
+    allows_back = False
+    message = StringProperty(FOLLOW_TERMINAL)  # a msgid from the terminal
+    total = StringProperty("")
+
+    def load(self, **_params: Any) -> None:
+        """Start the sale of the confirmed selection (only an open one ever reaches here)."""
+        selection = self.flow.selection
+        self.message = FOLLOW_TERMINAL
+        self.total = "" if selection is None else format_amount(selection.total_cents)
+        if selection is None or selection.state is not SelectionState.OPEN:
+            log.warning("pay progress shown without an open selection; nothing charged")
+            return
+        self.app.session_timer.stop()
+        self.run_async(self._pay(selection, self.flow.generation))
+
+    async def _pay(self, selection: Selection, generation: int) -> None:
+        def progress(message_key: str) -> None:
+            if generation == self.flow.generation:
+                self.message = message_key
+
+        try:
+            outcome = await self.service().pay(
+                selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok)
+        except PayError as err:  # refused before the terminal was asked
+            log.info("payment refused before the terminal: %s", type(err).__name__)
+            if generation == self.flow.generation:
+                self.flow.refusal = err.message_key
+                self.app.session_timer.start()
+                self.app.navigator.back()  # the confirmation, with the reason
+            return
+        except Exception:  # cannot tell what happened: say so, never pay again
+            log.exception("payment crashed; the journal and recovery settle it")
+            outcome = PayOutcome(PayResult.CHECKING, CHECKING_MESSAGE, None)
+        if generation != self.flow.generation:
+            log.info("payment finished after its session ended: %s", outcome.result)
+            return
+        self.flow.outcome = outcome
+        self.app.session_timer.start()
+        self.go_on("pay_result", returnable=False)
+        if outcome.result is not PayResult.NOT_PAID:
+            self.app.navigator.seal()  # money may have moved: nothing before can be reached
+
+    def wipe(self) -> None:
+        self.message = FOLLOW_TERMINAL
+        self.total = ""

@@ -1,0 +1,107 @@
+"""What every Pay screen shares: the session's PayFlow, its service, and the next step.
+
+Screens only show and react; the work is :class:`kiosk.services.pay_bills.PayBills`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kivy.core.window import Window
+
+from kiosk.bill_barcode import BarcodeError
+from kiosk.devices import DeviceHub
+from kiosk.services.pay_bills import PayableBill, PayBills, PayError
+from screens.base import KioskScreen
+from screens.journeys import Journey
+from screens.pay_flow import PayFlow, Source
+
+log = logging.getLogger(__name__)
+
+
+class PayScreen(KioskScreen):
+    """A screen of the Pay journey."""
+
+    @property
+    def flow(self) -> PayFlow:
+        flow: PayFlow = self.app.pay
+        return flow
+
+    def service(self) -> PayBills:
+        """The session's pay service, with receipts in the language shown now."""
+        return self.flow.service(self.app.language)
+
+    def showing(self) -> bool:
+        """Tell whether this screen is the one on screen (an answer may come late)."""
+        return self.manager is not None and self.manager.current == self.name
+
+    def online(self) -> bool:
+        """Tell whether the central API answered last time the sync worker asked."""
+        return bool(self.app.options.ui_state.snapshot().online)
+
+    def go_on(self, screen: str, *, returnable: bool = True, **params: Any) -> None:
+        """Show ``screen`` keeping the journey and the procedure in its parameters."""
+        entry = self.app.navigator.current
+        procedure_id = entry.params.get("procedure_id", "") if entry else ""
+        self.app.navigator.go(screen, returnable=returnable, journey=Journey.PAY,
+                              procedure_id=procedure_id, **params)
+
+    def recheck_devices(self, then: Callable[[], None]) -> None:
+        """Ask the printer and terminal how they are now (on a thread); then redraw."""
+        devices = self.flow.devices
+        if devices is not None:
+            self.run_async(self._recheck(devices, then))
+
+    async def _recheck(self, devices: DeviceHub, then: Callable[[], None]) -> None:
+        await asyncio.to_thread(devices.refresh)
+        if self.showing():
+            then()
+
+    def choose(self, bills: list[PayableBill], source: Source) -> str | None:
+        """Make ``bills`` the payment to confirm and show it; return a msgid if refused."""
+        try:
+            selection = self.service().select(bills)
+        except PayError as err:
+            return err.message_key
+        self.flow.chosen(selection, source, offline=not self.online())
+        self.go_on("pay_confirm")
+        return None
+
+    def open_barcode(self, code: str, say: Callable[[str], None]) -> None:
+        """Read a bill's barcode and confirm it; ``say`` gets a msgid when it cannot be paid.
+
+        Decoded on the kiosk; checked at the API when the link is up (a paid bill says so).
+        """
+        try:
+            self.service().bill_from_barcode(code)
+        except BarcodeError as err:
+            log.info("bill barcode refused: %s", err.reason)
+            say(err.message_key)
+            return
+        self.run_async(self._by_barcode(code, say, self.flow.generation))
+
+    async def _by_barcode(self, code: str, say: Callable[[str], None], generation: int) -> None:
+        found = await self.service().bill_by_barcode(code)
+        if generation != self.flow.generation or not self.showing():
+            return
+        if not found.bills:
+            say(found.message_key or "")
+            return
+        say(self.choose(list(found.bills), Source.BARCODE) or "")
+
+    def listen_to_scanner(self) -> None:
+        """Take a keyboard-like barcode scanner's keys while this screen shows."""
+        Window.bind(on_key_down=self._key_down)
+
+    def _key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
+                  _modifiers: list[str]) -> bool:
+        if not self.showing():
+            return False
+        return self.scanner_key(key, codepoint)
+
+    def scanner_key(self, key: int, codepoint: str | None) -> bool:
+        """Handle one key from a scanner or a keyboard; True when it was used."""
+        return False
