@@ -54,8 +54,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
+    from kiosk.services.request_receipt import RequestReceipts
     from kiosk.services.satisfaction import OutboxSatisfaction
-    from kiosk.services.submit_procedure import procedure_document
+    from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
@@ -78,6 +79,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
+        submit=SubmitProcedure(store.submissions, runtime.sync.wake),
+        request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
+                                         store.submissions),
         pay_bills=lambda language: PayBills(
             api=runtime.api, journal=store.journal, devices=runtime.devices,
             kiosk=settings.kiosk, sync=runtime.sync, language=language),

@@ -32,13 +32,18 @@ from kiosk.services.identify import (
 from screens.base import KioskScreen
 from screens.journeys import Journey, after_consent, after_pin, journey_of
 from screens.keyboard import DELETE
-from screens.widgets.controls import KeyboardKey
 
 log = logging.getLogger(__name__)
 IDENTIFY_SCREENS = ("identify_card", "identify_confirm", "identify_consent", "identify_pin",
                     "identify_done")
 PIN_MAX = 12
 MSG_READING = N_("Reading your card, please wait…")
+PIN_HEADING = N_("Type your card's PIN")
+PIN_HELP = N_("Type the PIN of your identity card with the number keys. Nobody sees "
+              "the digits: only dots appear. Then touch Confirm.")
+PIN_SIGN_HEADING = N_("Type your card's PIN to sign your request")
+PIN_SIGN_HELP = N_("Your PIN signs the request, like a signature on paper. Type it with the "
+                   "number keys: only dots appear. Then touch Confirm.")
 # A journey without a procedure (the citizen's own cases) receives only who the citizen
 # is, through the signed session: the national number.
 IDENTITY_ONLY = {"identity_level": "eid"}
@@ -169,8 +174,8 @@ class ConsentScreen(IdentifyScreen):
 class PinScreen(IdentifyScreen):
     """A big digit keypad; dots only; one try per Confirm."""
 
-    help_text = N_("Type the PIN of your identity card with the number keys. Nobody sees "
-                   "the digits: only dots appear. Then touch Confirm.")
+    help_text = PIN_HELP
+    heading = StringProperty(PIN_HEADING)  # a msgid: the request journey's PIN signs
     digits = NumericProperty(0)
     message = StringProperty("")
     busy = BooleanProperty(False)
@@ -192,20 +197,13 @@ class PinScreen(IdentifyScreen):
         self.message = self.app.i18n._(key).format(tries=self._tries) if key else ""
 
     def on_kv_post(self, _base_widget: Any) -> None:
-        pad = self.ids.keypad
-        for value in "123456789":
-            self._add_key(pad, value)
-        self._add_key(pad, DELETE)
-        self._add_key(pad, "0")
-
-    def _add_key(self, pad: Any, value: str) -> None:
-        key = KeyboardKey(key_value=value, columns=1)
-        key.size_hint = (1, None)
-        key.bind(on_release=lambda k: self.press(k.key_value))
-        pad.add_widget(key)
+        self.ids.keypad.on_key = self.press
 
     def load(self, **_params: Any) -> None:
         self.wipe()  # every visit starts from an empty PIN
+        signs = self.journey() is Journey.REQUEST  # the PIN signs the request
+        self.heading = PIN_SIGN_HEADING if signs else PIN_HEADING
+        self.help_text = PIN_SIGN_HELP if signs else PIN_HELP
 
     def press(self, value: str) -> None:
         """Apply one keypad key (a digit or Delete)."""
@@ -297,13 +295,17 @@ class NextStepScreen(IdentifyScreen):
 def on_reader_status(app: Any, status: DeviceStatus) -> None:
     """Route a reader event (on Kivy's thread) to the identify screen showing, if any.
 
-    Pulling the card ends the session on the identify screens after the insert screen and
-    on any screen of an identified journey (the identity is forgotten at ``app.finish``).
+    Pulling the card ends the session on the identify screens after the insert screen,
+    on any screen of an identified journey (the identity is forgotten at
+    ``app.finish``) and on a screen that says it is ``card_bound`` (a request form
+    filled from the card before the PIN).
     """
     manager = app.manager
     if manager is None:
         return
-    if manager.current not in IDENTIFY_SCREENS and app.identify.identity is None:
+    card_bound = bool(getattr(manager.current_screen, "card_bound", False))
+    if (manager.current not in IDENTIFY_SCREENS and app.identify.identity is None
+            and not card_bound):
         return
     if getattr(manager.current_screen, "outlives_card", False):
         return  # the payment's outcome or a receipt is showing: the citizen finishes it

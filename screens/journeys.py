@@ -25,14 +25,14 @@ class Journey(StrEnum):
 
 # The screen that follows consent (before the PIN for pay and status; the form for request).
 AFTER_CONSENT: dict[Journey, str] = {
-    Journey.REQUEST: "identify_pin",
+    Journey.REQUEST: "request_form",
     Journey.PAY: "identify_pin",
     Journey.STATUS: "identify_pin",
 }
 
 # The screen that follows a successful PIN (the citizen is authenticated at the API).
 AFTER_PIN: dict[Journey, str] = {
-    Journey.REQUEST: "identify_done",
+    Journey.REQUEST: "request_sending",
     Journey.PAY: "pay_debts",
     Journey.STATUS: "status_cases",
 }

@@ -1,10 +1,11 @@
-"""On-screen keyboard with a Spanish layout (ñ, á é í ó ú ü) and big keys."""
+"""On-screen keyboards with big keys: Spanish letters (ñ, á é í ó ú ü) and a digit pad."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kivy.properties import NumericProperty, ObjectProperty
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
 from kiosk.i18n import N_
@@ -27,6 +28,8 @@ class OnScreenKeyboard(Layout):
     on_key = ObjectProperty(None, allownone=True)
     spacing = NumericProperty(0)
     cols = 10
+    last_row = LAST_ROW_LETTERS  # then Space and Delete fill the row
+    space_columns, delete_columns = 4, 3
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -35,10 +38,10 @@ class OnScreenKeyboard(Layout):
         for row in ROWS:
             for char in row:
                 self._add(char, 1)
-        for char in LAST_ROW_LETTERS:
+        for char in self.last_row:
             self._add(char, 1)
-        self._add(SPACE, 4)
-        self._add(DELETE, 3)
+        self._add(SPACE, self.space_columns)
+        self._add(DELETE, self.delete_columns)
 
     def _add(self, value: str, columns: int) -> None:
         key = KeyboardKey(key_value=value, columns=columns)
@@ -76,3 +79,29 @@ class OnScreenKeyboard(Layout):
                 key.width = unit * key.columns + spacing * (key.columns - 1)
                 key.pos = (x, y)
                 x += key.width + spacing
+
+
+class FormKeyboard(OnScreenKeyboard):
+    """The keyboard for form answers: also the comma and full stop of addresses."""
+
+    last_row = LAST_ROW_LETTERS + ",."
+    space_columns, delete_columns = 3, 2
+
+
+class DigitPad(GridLayout):
+    """Three columns of digit keys, Delete and 0 (PIN, ID number, phone, numbers)."""
+
+    on_key = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for value in "123456789" + DELETE + "0":
+            key = KeyboardKey(key_value=value, columns=1)
+            key.size_hint = (1, None)
+            key.bind(on_release=lambda k: self.press(k.key_value))
+            self.add_widget(key)
+
+    def press(self, value: str) -> None:
+        """Send one key to whoever listens."""
+        if self.on_key is not None:
+            self.on_key(value)

@@ -40,6 +40,7 @@ from kiosk.services.browse_catalog import BrowseCatalog
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.degraded import current_offer
 from kiosk.services.identify import CitizenIdentity, Identifier
+from kiosk.services.request_receipt import RequestReceipts
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import Notices, UiState
@@ -52,6 +53,7 @@ from screens.inactivity import SessionTimer
 from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
 from screens.navigator import Navigator
 from screens.pay_flow import PayFactory, PayFlow
+from screens.request_flow import ProcedureSubmitter, RequestFlow
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,8 @@ KV_DIR = Path(__file__).resolve().parent
 KV_FILES = ("common.kv", "overlays.kv", "attract.kv", "home.kv", "browse.kv", "search.kv",
             "keyboard.kv", "procedure.kv", "status.kv", "identify.kv", "status_cases.kv",
             "finish.kv", "pay_start.kv", "pay_entry.kv", "pay_debts.kv", "pay_confirm.kv",
-            "pay_progress.kv", "pay_result.kv")
+            "pay_progress.kv", "pay_result.kv", "request_form.kv", "request_check.kv",
+            "request_done.kv")
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"),
                     "extra_large": N_("Extra large")}
 # The banner names the device, since a driver's own sentence ("did not answer") does not.
@@ -94,7 +97,9 @@ class ShellOptions:
     status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
     devices: DeviceHub | None = None  # reader events and what the devices allow
     identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
-    procedure_document: ProcedureLookup | None = None  # full procedure (consent list)
+    procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
+    submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
+    request_receipts: RequestReceipts | None = None  # its receipts (request_receipt.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
@@ -137,6 +142,8 @@ class KioskShell(App):
         self.navigator = Navigator(self._show)
         self.identify = IdentifyFlow(options.devices, options.identifier,
                                      options.procedure_document)
+        self.request = RequestFlow(options.procedure_document, options.submit,
+                                   options.request_receipts)
         self.pay = PayFlow(options.pay_bills, options.devices)
         self._notices = Notices(True, {})
         self.manager: ScreenManager | None = None
@@ -161,6 +168,9 @@ class KioskShell(App):
         from screens.pay_result import PayResultScreen
         from screens.pay_start import PayStartScreen
         from screens.procedure import ProcedureScreen
+        from screens.request_check import RequestCheckScreen
+        from screens.request_done import RequestDoneScreen, RequestSendingScreen
+        from screens.request_form import RequestFormScreen, RequestIdNumberScreen
         from screens.search import SearchScreen
         from screens.status import StatusEntryScreen, StatusResultScreen
         from screens.status_cases import StatusCasesScreen
@@ -182,6 +192,11 @@ class KioskShell(App):
                        ConfirmIdentityScreen(name="identify_confirm"),
                        ConsentScreen(name="identify_consent"), PinScreen(name="identify_pin"),
                        NextStepScreen(name="identify_done"),
+                       RequestIdNumberScreen(name="request_id_number"),
+                       RequestFormScreen(name="request_form"),
+                       RequestCheckScreen(name="request_check"),
+                       RequestSendingScreen(name="request_sending"),
+                       RequestDoneScreen(name="request_done"),
                        StatusCasesScreen(name="status_cases"), SurveyScreen(name=SURVEY_SCREEN),
                        GoodbyeScreen(name=GOODBYE_SCREEN), PayStartScreen(name="pay_start"),
                        PayEntryScreen(name="pay_entry"), PayDebtsScreen(name="pay_debts"),
@@ -253,6 +268,7 @@ class KioskShell(App):
             if isinstance(screen, KioskScreen):
                 screen.wipe()
         self.identify.end()
+        self.request.end()
         self.pay.end()
         self.back_allowed = True
         self.session.wipe()

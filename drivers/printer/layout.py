@@ -111,9 +111,11 @@ def layout(receipt: Receipt, width_chars: int) -> list[Block]:
         if line.detail:
             blocks += [TextBlock("  " + t) for t in wrap(line.detail, width_chars - 2)]
     blocks.append(RuleBlock())
-    total = receipt.money(receipt.total_cents) if receipt.total_cents else labels["free"]
-    blocks += [TextBlock(t, bold=True, double=True) for t in columns(labels["total"], total, half)]
-    blocks.append(FeedBlock())
+    if receipt.show_total:
+        total = receipt.money(receipt.total_cents) if receipt.total_cents else labels["free"]
+        blocks += [TextBlock(t, bold=True, double=True)
+                   for t in columns(labels["total"], total, half)]
+        blocks.append(FeedBlock())
     blocks += [TextBlock(t) for t in columns(labels["reference"] + ":", receipt.reference,
                                                width_chars)]
     if receipt.status_text:

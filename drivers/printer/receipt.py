@@ -62,6 +62,7 @@ class Receipt:
     locale: str = "es_CL"
     language: str = "es"
     copy: bool = False
+    show_total: bool = True  # False: nothing was paid here (a request), so no TOTAL line
 
     @property
     def total_cents(self) -> int:

@@ -158,6 +158,21 @@ def valid_national_number(number: str) -> bool:
     return check in (97 - body % 97, 97 - int("2" + number[:9]) % 97)
 
 
+def by_id_number(procedure: Mapping[str, Any], typed: str,
+                 redactor: Redactor = REDACTOR) -> IdNumberOutcome:
+    """Identify by a typed ID number where the procedure allows it (no card, no names).
+
+    Needs no reader: a kiosk whose card reader is down still serves these procedures.
+    """
+    if procedure.get("identity_level") == "eid":
+        return IdentifyFailed(MSG_EID_REQUIRED)
+    number = re.sub(r"[\s.\-]", "", typed)
+    if not valid_national_number(number):
+        return IdentifyFailed(MSG_BAD_ID_NUMBER)
+    redactor.remember(number)
+    return Authenticated(CitizenIdentity(number, "", "", None, None, "id_number"))
+
+
 def _address(card: CardIdentity) -> str | None:
     if card.address is None:
         return None
@@ -252,15 +267,21 @@ class Identifier:
             who["national_number"], who["surname"], who["given_names"],
             _address(card) if card is not None else None, answer["citizen_session"], "eid"))
 
+    def card_identity(self) -> CitizenIdentity | None:
+        """The identity read from the card by :meth:`preview` (no PIN, no API session).
+
+        Good for pre-filling a form before the PIN; submitting needs :meth:`authenticate`.
+        None until the card was read.
+        """
+        card = self._card
+        if card is None:
+            return None
+        return CitizenIdentity(card.national_number, card.surname, card.given_names,
+                               _address(card), None, "eid")
+
     def by_id_number(self, procedure: Mapping[str, Any], typed: str) -> IdNumberOutcome:
         """Identify by a typed ID number where the procedure allows it (no names known)."""
-        if procedure.get("identity_level") == "eid":
-            return IdentifyFailed(MSG_EID_REQUIRED)
-        number = re.sub(r"[\s.\-]", "", typed)
-        if not valid_national_number(number):
-            return IdentifyFailed(MSG_BAD_ID_NUMBER)
-        self._remember(number)
-        return Authenticated(CitizenIdentity(number, "", "", None, None, "id_number"))
+        return by_id_number(procedure, typed, self._redactor)
 
     def end(self) -> None:
         """Forget the card and the session's values (the redactor's too)."""

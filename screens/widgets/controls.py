@@ -36,3 +36,9 @@ def fill_list(box: Widget, items: list[tuple[str, str, str]],
         button = ListButton(item_id=item_id, title=title, subtitle=subtitle)
         button.bind(on_release=lambda b: on_choose(b.item_id))
         box.add_widget(button)
+
+
+class ChangeButton(Button):
+    """A small "Change" next to an answer; ``item_id`` names the question it reopens."""
+
+    item_id = StringProperty("")

@@ -102,9 +102,9 @@ class Bridge:
                     return widget.ids[target]
         for layer in layers:
             for widget in _walk(layer):
-                if getattr(widget, "text", None) == target or getattr(
-                        widget, "title", None) == target or getattr(
-                        widget, "key_value", None) == target:
+                if target in (getattr(widget, "text", None), getattr(widget, "title", None),
+                              getattr(widget, "key_value", None),
+                              getattr(widget, "item_id", None)):
                     return widget
         raise LookupError(f"no widget {target!r} on screen {self._screen().name!r}")
 

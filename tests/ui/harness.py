@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -118,3 +119,6 @@ class KioskUI:
         if self._socket is not None:
             self._socket.close()
         self._log.close()
+
+
+StartUI = Callable[..., KioskUI]  # the ``start_ui`` fixture: overrides in, a running app out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.services.identify import shared_fields
@@ -12,15 +13,18 @@ from tests.eid.conftest import CITIZENS, wait_slot
 from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.catalog import demo_catalog
 from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI
-from tests.ui.test_status_journey import _look
+from tests.ui.harness import KioskUI, StartUI
+from tests.ui.looks import look as _look
+from tests.ui.looks import look_both as _look_both
+from tests.ui.looks import texts as _texts
 
 MARIA = CITIZENS[0]
 PROCEDURE = next(p for p in PROCEDURES if p["id"] == "birth_certificate")  # identity "eid"
 WAIT_CARD_S = 20.0  # pcscd polls vpcd; a read and a signature take a few seconds on 2 cores
 
 
-def _kiosk(start_ui, tmp_path: Path, api_url: str, token: Enrolment | None = None) -> KioskUI:
+def _kiosk(start_ui: StartUI, tmp_path: Path, api_url: str,
+           token: Enrolment | None = None) -> KioskUI:
     if token is not None:
         save_enrolment(tmp_path / "data" / "enrolment.json", token)
     return start_ui({**PORTRAIT, "api": {"url": api_url},
@@ -36,18 +40,7 @@ def _open_procedure(ui: KioskUI) -> None:
                    (PROCEDURE["title"]["es"], "procedure"))
 
 
-def _look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") -> None:
-    """Check and save the screen in Spanish, then in English, and come back to Spanish."""
-    _look(ui, f"{name}-es-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
-    assert english in _texts(ui)  # what the screen said is said again in English
-    _look(ui, f"{name}-en-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
-
-
-def _enrolled_kiosk(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+def _enrolled_kiosk(start_ui: StartUI, api: ApiServer, tmp_path: Path) -> KioskUI:
     kiosk = enrol_kiosk(api)
     return _kiosk(start_ui, tmp_path, api.base_url,
                   Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
@@ -58,7 +51,7 @@ def _start_reader(ui: KioskUI) -> None:
     ui.wait_until(lambda: ui.call("eid_ready"), "the reader", timeout=WAIT_CARD_S)
 
 
-def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
+def _at_confirmation(start_ui: StartUI, api: ApiServer, tmp_path: Path) -> KioskUI:
     """A kiosk whose reader holds the card, on the identity confirmation screen."""
     ui = _enrolled_kiosk(start_ui, api, tmp_path)
     _start_reader(ui)
@@ -69,12 +62,9 @@ def _at_confirmation(start_ui, api: ApiServer, tmp_path: Path) -> KioskUI:
     return ui
 
 
-def _texts(ui: KioskUI) -> str:
-    return "\n".join(ui.call("texts"))
-
-
 def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_left(
-        start_ui, card, eid_api, tmp_path, artifacts_dir):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     ui = _enrolled_kiosk(start_ui, eid_api, tmp_path)
     card.remove()
     wait_slot(present=False)
@@ -101,8 +91,9 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
         f.label["es"] for f in shared_fields(PROCEDURE)]
     _look_both(ui, "identify_consent", artifacts_dir)
 
-    ui.tap("agree")
-    ui.wait_for_screen("identify_pin")
+    ui.tap("agree")  # the request's form (pre-filled from the card), then its check
+    ui.wait_for_screen("request_form")
+    ui.tap_through(("next", "request_check"), ("confirm", "identify_pin"))
     ui.call("type_text", text="0000")
     assert ui.call("widget", target="dots")["text"] == "•  " * 4  # dots, never digits
     ui.tap("pin_confirm")
@@ -113,16 +104,14 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
 
     ui.call("type_text", text=MARIA.pin)
     assert not any(d in ui.call("widget", target="dots")["text"] for d in "0123456789")
-    ui.tap("pin_confirm")
-    ui.wait_until(lambda: ui.call("screen") == "identify_done", "identified",
+    ui.tap("pin_confirm")  # identified: the signed request is sent
+    ui.wait_until(lambda: ui.call("screen") == "request_done", "the request sent",
                   timeout=WAIT_CARD_S)
-    assert f"{MARIA.given_names} {MARIA.surname}" in _texts(ui)
-    _look_both(ui, "identify_done", artifacts_dir)
-    assert ui.call("session_state")["history"] == ["identify_done"]  # no way back to the PIN
+    assert ui.call("session_state")["history"] == ["request_done"]  # no way back to the PIN
 
 
 def test_pulling_the_card_during_identification_wipes_back_to_attract(
-        start_ui, card, eid_api, tmp_path):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path) -> None:
     ui = _at_confirmation(start_ui, eid_api, tmp_path)
     ui.tap("confirm")
     ui.wait_for_screen("identify_consent")
@@ -133,8 +122,8 @@ def test_pulling_the_card_during_identification_wipes_back_to_attract(
     assert f"{MARIA.given_names} {MARIA.surname}" not in "\n".join(ui.call("all_texts"))
 
 
-def test_start_explains_plainly_when_the_card_reader_is_unusable(start_ui, tmp_path,
-                                                                  loopback_port):
+def test_start_explains_plainly_when_the_card_reader_is_unusable(
+        start_ui: StartUI, tmp_path: Path, loopback_port: int) -> None:
     ui = _kiosk(start_ui, tmp_path, f"http://127.0.0.1:{loopback_port}/v1")
     # Devices never started: the reader has reported nothing usable.
     _open_procedure(ui)
@@ -145,11 +134,13 @@ def test_start_explains_plainly_when_the_card_reader_is_unusable(start_ui, tmp_p
 
 
 def test_last_wrong_pin_says_the_pin_is_blocked_and_offers_no_more_tries(
-        start_ui, card, eid_api, tmp_path, artifacts_dir):
+        start_ui: StartUI, card: VirtualCardClient, eid_api: ApiServer, tmp_path: Path,
+        artifacts_dir: Path) -> None:
     card.use_citizen(MARIA.national_number)
     card.set_pin(MARIA.pin, tries=1)
     ui = _at_confirmation(start_ui, eid_api, tmp_path)
-    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "request_form"),
+                   ("next", "request_check"), ("confirm", "identify_pin"))
     ui.call("type_text", text="0000")
     ui.tap("pin_confirm")
     ui.wait_until(lambda: "bloqueado" in ui.call("widget", target="message")["text"],

@@ -63,8 +63,8 @@ def assert_nothing_left(ui: KioskUI, traces: list[str]) -> None:
     for trace in traces:
         assert trace not in everything, trace
     fields = [t for t in ui.call("all_texts") if t.endswith("|")]
-    # search, case-number and bill-number fields empty
-    assert len(fields) == 3 and set(fields) == {"|"}
+    # search, case-number, bill-number, ID-number and form-answer fields: all empty
+    assert len(fields) == 5 and set(fields) == {"|"}
 
 
 def test_touches_keep_the_session_alive(start_ui: Callable[..., KioskUI]) -> None:

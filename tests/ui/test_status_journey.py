@@ -7,13 +7,13 @@ from pathlib import Path
 
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
-from kiosk.settings import load_settings
 from tests.rig.api_server import ApiServer, enrol_kiosk
 from tests.ui.conftest import PORTRAIT, ocr
 from tests.ui.harness import KioskUI
+from tests.ui.looks import look as _look
+from tests.ui.looks import look_both as _look_in_both
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_session_lifecycle import assert_nothing_left
-from tests.ui.test_visual_rules import _problems
 
 StartUI = Callable[..., KioskUI]
 SEEDED_CASE = "VE-2026-000001"  # procedure_api/seed.py: the first demo citizen's open case
@@ -24,14 +24,6 @@ def _enrolled_ui(start_ui: StartUI, server: ApiServer, tmp_path: Path) -> KioskU
     save_enrolment(tmp_path / "data" / "enrolment.json",
                    Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
     return start_ui({**PORTRAIT, "api": {"url": server.base_url}})
-
-
-def _look(ui: KioskUI, name: str, artifacts_dir: Path) -> Path:
-    """Save ``artifacts/<name>.png`` and fail on any visual-rule problem it shows."""
-    shot = artifacts_dir / f"{name}.png"
-    problems = _problems(ui, name, load_settings(ui.config).display.dpi, shot)
-    assert not problems, "\n".join(problems)
-    return shot
 
 
 def _check(ui: KioskUI, typed: str) -> str:
@@ -104,16 +96,6 @@ def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
     assert "Ahora no podemos consultarlo" in texts
     assert "Expediente VE" not in texts and "revisando" not in texts  # no status, no guess
     _look(ui, "status_result-es-portrait-unavailable", artifacts_dir)
-
-
-def _look_in_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str) -> None:
-    """Check and save the screen in Spanish, then in English (saying ``english``), then back."""
-    _look(ui, f"{name}-es-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: english in "\n".join(ui.call("texts")), f"{name} in English")
-    _look(ui, f"{name}-en-portrait", artifacts_dir)
-    ui.tap("language")
-    ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
 
 
 def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_survey_once(

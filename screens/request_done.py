@@ -1,0 +1,101 @@
+"""Sending the request, then its case number (or provisional reference) and receipt.
+
+Sending runs :meth:`screens.request_flow.RequestFlow.send` once (the service journals and
+queues the submission; the sync worker is its only sender) and holds Back while it runs.
+The last screen shows the number big; when the printer could not print, the receipt itself
+with its QR code (``screens/widgets/receipt_preview``). "Finish" ends the journey. No I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.i18n import N_
+from kiosk.services.request_receipt import request_reference
+from screens.journeys import Journey
+from screens.request_flow import Sent
+from screens.request_form import RequestScreen
+from screens.widgets.receipt_preview import ReceiptPreview
+
+log = logging.getLogger(__name__)
+MSG_CONFIRMED = N_("Keep this number: with it you can check how your request is going, "
+                   "here or at the office.")
+MSG_PENDING = N_("Pending confirmation. There is no connection right now: the kiosk sends "
+                 "your request by itself as soon as it can. Scan the QR code on your receipt "
+                 "to see your case number later.")
+
+
+class RequestSendingScreen(RequestScreen):
+    """A short wait while the request is journalled, delivered and its receipt printed."""
+
+    help_text = N_("Your request is being sent. Please wait a few seconds.")
+    allows_back = False  # the shell hides Back here: the request is being journalled and sent
+    failed = BooleanProperty(False)
+
+    def load(self, **_params: Any) -> None:
+        """Send once; a second visit never sends again."""
+        self.failed = False
+        if self.request.sent is None and not self.request.sending:
+            self.run_async(self._send())
+
+    async def _send(self) -> None:
+        identity = self.flow.identity if self.request.uses_card else self.request.typed_identity
+        try:
+            outcome = await self.request.send(identity, self.app.language)
+        except Exception:
+            log.exception("request could not be journalled")
+            outcome = None
+        if self.manager is None or self.manager.current != self.name:
+            return  # the session ended meanwhile: the journal still delivers it
+        if isinstance(outcome, Sent):
+            log.info("request sent: %s", "confirmed" if outcome.submitted.case_number
+                     else "pending confirmation")
+            self.app.go("request_done", returnable=False, journey=Journey.REQUEST,
+                        procedure_id=self.procedure_id())
+            self.app.navigator.seal()
+        else:
+            self.failed = True
+
+    def wipe(self) -> None:
+        self.failed = False
+
+
+class RequestDoneScreen(RequestScreen):
+    """The case number or provisional reference, big, and the receipt's fate."""
+
+    help_text = N_("Your request is registered. Take your receipt, or scan the QR code on the "
+                   "screen if the printer did not work. Touch Finish when you are done.")
+    pending = BooleanProperty(False)
+    receipt_shown = BooleanProperty(False)  # printing failed: the receipt is on screen
+    reference = StringProperty("")
+    explanation = StringProperty("")
+    receipt_message = StringProperty("")
+
+    def load(self, **_params: Any) -> None:
+        sent: Sent | None = self.request.sent
+        if sent is None:
+            return
+        self.pending = sent.submitted.pending_confirmation
+        self.reference = request_reference(sent.submitted)
+        self.receipt_shown = not sent.receipt.printed
+        preview: ReceiptPreview = self.ids.preview
+        preview.clear_widgets()
+        if self.receipt_shown:
+            preview.show(sent.receipt.receipt)
+        self.refresh()
+
+    def refresh(self) -> None:
+        sent: Sent | None = self.request.sent
+        if sent is None:
+            return
+        translate = self.app.i18n._
+        self.explanation = translate(MSG_PENDING if self.pending else MSG_CONFIRMED)
+        self.receipt_message = translate(sent.receipt.message_key)
+
+    def wipe(self) -> None:
+        self.ids.preview.clear_widgets()
+        self.pending = self.receipt_shown = False
+        self.reference = self.explanation = self.receipt_message = ""

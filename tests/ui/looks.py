@@ -1,0 +1,39 @@
+"""Look at a journey's screen as a reviewer would: visual rules checked, screenshot saved.
+
+Shared by the journey UI tests: ``look`` saves ``artifacts/<name>.png`` and fails on any
+visual-rule problem; ``look_both`` does it in Spanish, then in English (checking that what
+the screen said is said again in English), and comes back to Spanish.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.settings import load_settings
+from tests.ui.harness import KioskUI
+from tests.ui.test_visual_rules import _problems
+
+
+def look(ui: KioskUI, name: str, artifacts_dir: Path) -> Path:
+    """Save ``artifacts/<name>.png`` and fail on any visual-rule problem it shows."""
+    shot = artifacts_dir / f"{name}.png"
+    problems = _problems(ui, name, load_settings(ui.config).display.dpi, shot)
+    assert not problems, "\n".join(problems)
+    return shot
+
+
+def texts(ui: KioskUI) -> str:
+    """Every text on the window now, one per line."""
+    return "\n".join(ui.call("texts"))
+
+
+def look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") -> None:
+    """Check and save the screen in Spanish, then in English, and come back to Spanish."""
+    look(ui, f"{name}-es-portrait", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
+    # what the screen said is said again in English
+    ui.wait_until(lambda: english in texts(ui), f"{name} in English")
+    look(ui, f"{name}-en-portrait", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
