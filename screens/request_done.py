@@ -33,6 +33,7 @@ class RequestSendingScreen(RequestScreen):
 
     help_text = N_("Your request is being sent. Please wait a few seconds.")
     allows_back = False  # the shell hides Back here: the request is being journalled and sent
+    outlives_card = True  # the signature is done: the citizen must still see the case number
     failed = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
@@ -68,6 +69,7 @@ class RequestDoneScreen(RequestScreen):
 
     help_text = N_("Your request is registered. Take your receipt, or scan the QR code on the "
                    "screen if the printer did not work. Touch Finish when you are done.")
+    outlives_card = True
     pending = BooleanProperty(False)
     receipt_shown = BooleanProperty(False)  # printing failed: the receipt is on screen
     reference = StringProperty("")
