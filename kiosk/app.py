@@ -56,6 +56,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.pay_bills import PayBills
     from kiosk.services.request_receipt import RequestReceipts
     from kiosk.services.satisfaction import OutboxSatisfaction
+    from kiosk.services.status_receipt import StatusSlips
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from screens.shell import KioskShell, ShellOptions
 
@@ -76,6 +77,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         ui_state=runtime.ui_state,
         assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),
         status=CheckStatus(runtime.api),
+        status_slips=StatusSlips(settings.kiosk, runtime.devices.printer),
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),

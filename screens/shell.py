@@ -43,6 +43,7 @@ from kiosk.services.identify import CitizenIdentity, Identifier
 from kiosk.services.request_receipt import RequestReceipts
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.session import CitizenSession
+from kiosk.services.status_receipt import StatusSlips
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
 from screens import theme
@@ -95,6 +96,7 @@ class ShellOptions:
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None
     status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
+    status_slips: StatusSlips | None = None  # its printed slips (status_receipt.py)
     devices: DeviceHub | None = None  # reader events and what the devices allow
     identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
     procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)

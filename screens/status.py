@@ -111,14 +111,33 @@ class StatusResultScreen(KioskScreen):
     next_step = StringProperty("")
     office = StringProperty("")
     message = StringProperty("")
+    slip_message = StringProperty("")  # a msgid: the slip printed, or why not
+    printing = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._outcome: CaseOutcome | None = None
 
+    def print_slip(self) -> None:
+        """Print the case's status on a slip the citizen takes away."""
+        slips = self.app.options.status_slips
+        if self.printing or slips is None or not isinstance(self._outcome, CaseFound):
+            return
+        self.printing = True
+        self.run_async(self._print(slips, self._outcome))
+
+    async def _print(self, slips: Any, outcome: CaseFound) -> None:
+        try:
+            slip = await slips.issue(outcome.case, self.next_step, self.app.language)
+        finally:
+            self.printing = False
+        if self._outcome is outcome:  # still this citizen's case on screen
+            self.slip_message = slip.message_key
+
     def load(self, *, outcome: CaseOutcome | None = None, **_params: Any) -> None:
         """Show this look-up's outcome."""
         self._outcome = outcome
+        self.slip_message = ""
         self.refresh()
 
     def refresh(self) -> None:
@@ -145,6 +164,8 @@ class StatusResultScreen(KioskScreen):
     def wipe(self) -> None:
         """Forget the case shown."""
         self._outcome = None
+        self.slip_message = ""
+        self.printing = False
         self._clear()
 
     def _clear(self) -> None:

@@ -11,25 +11,21 @@ paid at the office, and the receipt has no TOTAL.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
-from drivers.base import DriverError
-from drivers.printer.base import PrintBlocked, PrintFailed, ReceiptPrinter
+from drivers.printer.base import ReceiptPrinter
 from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, format_amount
 from kiosk.i18n import N_, load_catalog
 from kiosk.services.browse_catalog import pick
-from kiosk.services.pay_bills import PrinterWithWorker
 from kiosk.services.payment_receipt import PENDING_CONFIRMATION, THANKS
+from kiosk.services.receipt_printing import print_on
 from kiosk.services.submit_procedure import Submitted
 from kiosk.settings import KioskSection
 from offline_cache.submissions import Submissions
-
-log = logging.getLogger(__name__)
 
 TITLE = N_("Request receipt")
 RECEIVED = N_("Request received")
@@ -111,19 +107,10 @@ class RequestReceipts:
         receipt = build_request_receipt(self._kiosk, procedure, submitted,
                                         issued_at=datetime.now().astimezone(),
                                         language=language)
-        printer = self._printer
-        if printer is None:
-            return RequestReceipt(receipt, False, RECEIPT_ON_SCREEN)
-        worker = cast(PrinterWithWorker, printer).worker  # the driver's own thread
-        try:
-            job_id = await worker.run(printer.print_receipt, receipt)
-        except (PrintBlocked, PrintFailed) as err:
-            log.warning("submission %d: receipt job %d not printed: %s",
-                        submitted.submission_id, err.job_id, err)
-            return RequestReceipt(receipt, False, RECEIPT_ON_SCREEN, err.job_id)
-        except DriverError as err:
-            log.warning("submission %d: printer failed: %s", submitted.submission_id, err)
-            return RequestReceipt(receipt, False, RECEIPT_ON_SCREEN)
+        attempt = await print_on(self._printer, receipt,
+                                 f"submission {submitted.submission_id}")
+        if not attempt.printed:
+            return RequestReceipt(receipt, False, RECEIPT_ON_SCREEN, attempt.job_id)
         await asyncio.to_thread(self._submissions.record_receipt_printed,
                                 submitted.submission_id)
-        return RequestReceipt(receipt, True, RECEIPT_PRINTED, job_id)
+        return RequestReceipt(receipt, True, RECEIPT_PRINTED, attempt.job_id)

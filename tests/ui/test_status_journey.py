@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import requests
+
+from drivers.printer.simulator.render import render_job
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from tests.rig.api_server import ApiServer, enrol_kiosk
@@ -12,6 +15,7 @@ from tests.ui.conftest import PORTRAIT, ocr
 from tests.ui.harness import KioskUI
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_in_both
+from tests.ui.pay_steps import symbols
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_session_lifecycle import assert_nothing_left
 
@@ -160,3 +164,33 @@ def test_pulling_the_card_while_her_cases_show_ends_the_session(
     kiosk_stack.card.remove()
     ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
     assert_nothing_left(ui, [MARIA.given_names, MARIA.surname, SEEDED_CASE])
+
+
+def test_a_checked_status_prints_on_a_slip_whose_qr_and_barcode_find_the_case(
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+    ui = kiosk_stack.start()
+    ui.tap("start")
+    ui.tap_through(("status", "status"))
+    shown = _check(ui, SEEDED_CASE.lower().replace("-", " "))  # typed loosely
+    assert "En revisión" in shown
+    ui.tap("print_slip")
+    (job,) = kiosk_stack.printer.wait_for_jobs(1)
+    ui.wait_until(lambda: "Retire su comprobante" in ui.call("widget", target="slip_message")
+                  ["text"], "the slip message")
+    _look(ui, "status_result-slip-printed-es-portrait", artifacts_dir)
+    verify = f"{kiosk_stack.api.root_url}/verify?ref={SEEDED_CASE}"
+    assert job.complete and not job.errors
+    assert job.qr_codes == [verify] and [b.data for b in job.barcodes] == [SEEDED_CASE]
+    decoded = symbols(job)
+    assert decoded["QRCode"] == [verify] and decoded["Code128"] == [SEEDED_CASE]
+    assert "Estado: En revisión" in job.text
+    page = requests.get(verify, timeout=5)
+    assert page.status_code == 200 and SEEDED_CASE in page.text  # the QR leads to the case
+    render_job(job).save(artifacts_dir / "receipt-status-slip.png")
+
+    kiosk_stack.printer.faults.set_paper("out")  # a second slip with no paper: said plainly
+    ui.tap("print_slip")
+    ui.wait_until(lambda: "Anote su número" in ui.call("widget", target="slip_message")
+                  ["text"], "the printer-down message")
+    ui.tap("finish")
+    ui.wait_for_screen("survey")
