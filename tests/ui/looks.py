@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import zxingcpp
+from PIL import Image
+
+from drivers.printer.simulator.job import Job
+from drivers.printer.simulator.render import render_job
 from kiosk.settings import load_settings
 from tests.ui.harness import KioskUI
 from tests.ui.test_visual_rules import _problems
@@ -20,6 +25,19 @@ def look(ui: KioskUI, name: str, artifacts_dir: Path) -> Path:
     problems = _problems(ui, name, load_settings(ui.config).display.dpi, shot)
     assert not problems, "\n".join(problems)
     return shot
+
+
+def symbols_in(image: Image.Image) -> dict[str, list[str]]:
+    """Decode every QR code and barcode in an image (zxing-cpp), by format name."""
+    found: dict[str, list[str]] = {}
+    for result in zxingcpp.read_barcodes(image):
+        found.setdefault(result.format.name, []).append(result.text)
+    return found
+
+
+def symbols(job: Job) -> dict[str, list[str]]:
+    """Decode the QR code and the barcode from the paper a printer job rendered to."""
+    return symbols_in(render_job(job))
 
 
 def texts(ui: KioskUI) -> str:

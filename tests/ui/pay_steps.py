@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import zxingcpp
-
 from drivers.printer.simulator.job import Job
-from drivers.printer.simulator.render import render_job
 from kiosk.bill_barcode import Bill, encode
 from tests.rig.wait import wait_for
 from tests.ui.harness import KioskUI
+from tests.ui.looks import symbols, texts
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack
 
 PROPERTY_TAX = "Pagar el impuesto predial"  # a lookup-fee procedure: its Start opens Pay
@@ -26,10 +24,6 @@ class ApiPayment:
     amount_cents: int
     idempotency_key: str
     bills: str
-
-
-def texts(ui: KioskUI) -> str:
-    return "\n".join(ui.call("texts"))
 
 
 def open_pay(ui: KioskUI) -> None:
@@ -86,14 +80,6 @@ def one_payment_at_api(stack: KioskStack, timeout: float = 20.0) -> ApiPayment:
     wait_for(lambda: api_payments(stack), "the payment at the API", timeout)
     (payment,) = api_payments(stack)
     return payment
-
-
-def symbols(job: Job) -> dict[str, list[str]]:
-    """Decode the QR code and the barcode from the printed paper (zxing-cpp)."""
-    found: dict[str, list[str]] = {}
-    for result in zxingcpp.read_barcodes(render_job(job)):
-        found.setdefault(result.format.name, []).append(result.text)
-    return found
 
 
 def check_receipt(stack: KioskStack, job: Job, payment: ApiPayment) -> None:

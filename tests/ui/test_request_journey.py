@@ -15,7 +15,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
 from PIL import Image
 
 from drivers.printer.simulator.render import render_job
@@ -23,7 +22,7 @@ from kiosk.settings import load_settings
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
 from tests.rig.wait import wait_for
 from tests.ui.harness import KioskUI
-from tests.ui.looks import look_both, texts
+from tests.ui.looks import look_both, symbols_in, texts
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401
 
 CATALOG = {p["id"]: p for p in PROCEDURES}
@@ -56,13 +55,6 @@ def _kiosk_rows(ui: KioskUI, sql: str) -> list[tuple[Any, ...]]:
     settings = load_settings(ui.config)
     with sqlite3.connect(settings.data_path(settings.offline.database)) as conn:
         return list(conn.execute(sql).fetchall())
-
-
-def _symbols(image: Image.Image) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for result in zxingcpp.read_barcodes(image):
-        found.setdefault(result.format.name, []).append(result.text)
-    return found
 
 
 def _cases(stack: KioskStack, procedure_id: str) -> list[tuple[Any, ...]]:
@@ -150,7 +142,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     assert job.qr_codes == [verify] and [b.data for b in job.barcodes] == [case_number]
     paper = render_job(job)
     paper.save(artifacts_dir / "receipt-request-signed.png")
-    assert _symbols(paper) == {"QRCode": [verify], "Code128": [case_number]}
+    assert symbols_in(paper) == {"QRCode": [verify], "Code128": [case_number]}
     assert _kiosk_rows(ui, "SELECT state, private FROM submissions") == [("synced", None)]
 
     ui.tap("finish")  # the survey, then a goodbye that reminds of the printed receipt
@@ -229,7 +221,7 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
     verify = f"{stack.api.root_url}/verify?ref={key}"
     paper = render_job(job)
     paper.save(artifacts_dir / "receipt-request-pending.png")
-    assert _symbols(paper) == {"QRCode": [verify], "Code128": [reference]}
+    assert symbols_in(paper) == {"QRCode": [verify], "Code128": [reference]}
 
     stack.api.start()  # the link returns: the sync worker delivers it by itself
     wait_for(lambda: _cases(stack, BY_ID_NUMBER["id"]), "the delivered request", 20)
@@ -267,7 +259,7 @@ def test_anonymous_request_with_the_printer_out_of_paper_shows_the_receipt_and_i
     look_both(ui, "request_done-receipt-on-screen", artifacts_dir,
               english="The printer is not working")
     shot = artifacts_dir / "request_done-receipt-on-screen-es-portrait.png"
-    found = _symbols(Image.open(shot))
+    found = symbols_in(Image.open(shot))
     assert found["QRCode"] == [f"{stack.api.root_url}/verify?ref={key}"]
     assert stack.printer.jobs == []  # nothing reached the paper
     assert _kiosk_rows(ui, "SELECT state FROM submissions") == [("synced",)]

@@ -15,7 +15,7 @@ from tests.ui.conftest import PORTRAIT, ocr
 from tests.ui.harness import KioskUI
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_in_both
-from tests.ui.pay_steps import symbols
+from tests.ui.looks import symbols
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_session_lifecycle import assert_nothing_left
 
