@@ -68,7 +68,9 @@ class Redactor:
             text = pattern.sub(REDACTED, text)
         values = self._values
         for value in sorted(values, key=len, reverse=True):
-            text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
+            # whole words only: a remembered "Los" must not turn "Closing" into "C[...]ing"
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REDACTED, text,
+                          flags=re.IGNORECASE)
         return text
 
 

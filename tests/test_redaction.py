@@ -68,6 +68,13 @@ def test_remembered_session_names_are_removed_until_forgotten(redactor):
     assert "García" in redactor.redact("García")
 
 
+def test_remembered_words_are_redacted_as_words_not_inside_other_words(redactor):
+    redactor.remember("Calle de los Álamos 14")
+    cleaned = redactor.redact("Closing the session of Calle de los Álamos 14; los Álamos again")
+    assert cleaned.startswith("Closing the session of ")
+    assert "Álamos" not in cleaned and " los " not in cleaned
+
+
 def test_log_file_never_receives_personal_data(tmp_path):
     path = configure_logging(tmp_path, "DEBUG", console=False)
     logger = logging.getLogger("kiosk.test")
