@@ -58,6 +58,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.status_receipt import StatusSlips
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
+    from offline_cache.sync import LinkState
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
@@ -81,7 +82,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         devices=runtime.devices,
         identifier=None if reader is None else (lambda: Identifier(reader, runtime.api)),
         procedure_document=lambda procedure_id: procedure_document(store.catalog, procedure_id),
-        submit=SubmitProcedure(store.submissions, runtime.sync.wake),
+        submit=SubmitProcedure(store.submissions, runtime.sync.wake,
+                               link_down=lambda: runtime.sync.link is LinkState.OFFLINE),
         request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
                                          store.submissions),
         pay_bills=lambda language: PayBills(

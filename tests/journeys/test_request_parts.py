@@ -18,6 +18,7 @@ from kiosk.services.submit_procedure import (
     MSG_PHONE,
     MSG_REQUIRED,
     FormInvalid,
+    SubmitProcedure,
     Submitted,
 )
 from kiosk.settings import KioskSection
@@ -87,3 +88,25 @@ def test_a_form_with_a_problem_is_not_sent_and_keeps_its_answers() -> None:
     outcome = asyncio.run(flow.send(None, "es"))
     assert isinstance(outcome, FormInvalid) and flow.sent is None
     assert flow.answers == {"phone": "024561234"}
+
+
+def test_a_request_sent_while_the_link_is_known_down_is_provisional_without_waiting(
+        tmp_path: Path) -> None:
+    from offline_cache.store import OfflineStore
+    from offline_cache.submissions import SubmissionState
+
+    store = OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
+    woken: list[bool] = []
+    try:
+        # An hour's wait would hit the test's time-out if the known-down link were ignored.
+        service = SubmitProcedure(store.submissions, lambda: woken.append(True),
+                                  wait_s=3600, link_down=lambda: True)
+        complaint = CATALOG["complaint"]
+        answers = {f["name"]: "912345678" if f["type"] == "phone" else "Un bache"
+                   for f in complaint["form_schema"] if f["required"]}
+        sent = asyncio.run(service.submit(complaint, answers, None))
+        assert isinstance(sent, Submitted) and sent.pending_confirmation
+        assert store.submissions.get(sent.submission_id).state is SubmissionState.QUEUED
+        assert woken == [True]  # the sync worker still tries at once
+    finally:
+        store.close()
