@@ -248,6 +248,7 @@ class KioskShell(App):
         if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
             Window.bind(on_flip=self._report_first_frame)
         if self.options.exit_after is not None:
+            Window.bind(on_flip=self._count_frame)
             Clock.schedule_once(self._finish, self.options.exit_after)
 
     # -- Session ---------------------------------------------------------------------------
@@ -408,7 +409,18 @@ class KioskShell(App):
             Path(written).replace(path)
         return path
 
+    _frames_shown = 0
+
+    def _count_frame(self, *_args: object) -> None:
+        self._frames_shown += 1
+
     def _finish(self, _dt: float) -> None:
+        # A loaded machine can reach the deadline before a frame reached the window: a
+        # screenshot then is black. Wait for two frames (the screen drawn, then settled).
+        if self.options.screenshot is not None and self._frames_shown < 2:
+            Clock.schedule_once(self._finish, 0.1)
+            return
+        Window.unbind(on_flip=self._count_frame)
         if self.options.screenshot is not None:
             self.save_screenshot(self.options.screenshot)
             log.info("screenshot saved to %s", self.options.screenshot)
