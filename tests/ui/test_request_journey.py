@@ -11,6 +11,8 @@ during a submission, the printer out of paper.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from kiosk.settings import load_settings
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
 from tests.rig.wait import wait_for
 from tests.ui.harness import KioskUI
-from tests.ui.looks import look_both, symbols_in, texts
+from tests.ui.looks import look, look_both, symbols_in, texts
 from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401
 
 CATALOG = {p["id"]: p for p in PROCEDURES}
@@ -201,14 +203,24 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
     assert MARIA.national_number in texts(ui) and "Este trámite es gratuito." in texts(ui)
     assert [b["text"] for b in ui.call("buttons") if b["main"]] == ["Enviar"]  # no PIN
 
-    stack.api.stop()  # the link drops while the citizen sends
-    ui.tap("confirm")
-    ui.wait_for_screen("request_sending")
-    ui.tap("back")  # Back is hidden and does nothing while the request is being sent
-    assert ui.call("screen") == "request_sending"
-    look_both(ui, "request_sending", artifacts_dir, english="Sending your request")
-    ui.wait_until(lambda: ui.call("screen") == "request_done", "the provisional reference",
-                  timeout=SEND_S)
+    # The API freezes while the citizen sends: the kiosk still believes it is online, so it
+    # waits its few seconds for a case number (a link already known down skips the wait).
+    assert stack.api.process is not None
+    os.kill(stack.api.process.pid, signal.SIGSTOP)
+    try:
+        ui.tap("confirm")
+        ui.wait_for_screen("request_sending")
+        ui.tap("back")  # Back is hidden and does nothing while the request is being sent
+        assert ui.call("screen") == "request_sending"
+        look(ui, "request_sending-es-portrait", artifacts_dir)
+        ui.tap("language")
+        ui.wait_until(lambda: "Sending your request…" in texts(ui), "the sending screen in English")
+        ui.call("screenshot", path=str(artifacts_dir / "request_sending-en-portrait.png"))
+        ui.tap("language")
+        ui.wait_until(lambda: ui.call("screen") == "request_done", "the provisional reference",
+                      timeout=SEND_S)
+    finally:
+        stack.api.kill()  # the frozen server dies; the request it held is lost with it
     reference = ui.call("widget", target="reference")["text"]
     assert reference.startswith("SOL-") and len(reference) == 12
     assert "Pendiente de confirmación" in ui.call("widget", target="explanation")["text"]
