@@ -11,6 +11,7 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
+from screens.journeys import Journey, journey_of
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +55,22 @@ class KioskScreen(Screen):
     def app(self) -> Any:
         """The running shell."""
         return App.get_running_app()
+
+
+class JourneyStep(KioskScreen):
+    """A screen inside a journey: its navigation carries ``journey`` and ``procedure_id``."""
+
+    def procedure_id(self) -> str:
+        """The procedure the current journey is about ("" outside one)."""
+        entry = self.app.navigator.current
+        return str(entry.params.get("procedure_id", "")) if entry else ""
+
+    def journey(self) -> Journey:
+        """The journey the current screen serves (screens/journeys.py)."""
+        entry = self.app.navigator.current
+        return journey_of(entry.params if entry else {})
+
+    def go_on(self, screen: str, *, returnable: bool = True, **params: Any) -> None:
+        """Show ``screen`` keeping the journey and the procedure in its parameters."""
+        kept = {"journey": self.journey(), "procedure_id": self.procedure_id()}
+        self.app.go(screen, returnable=returnable, **{**kept, **params})

@@ -29,8 +29,8 @@ from kiosk.services.identify import (
     card_removed,
     shared_fields,
 )
-from screens.base import KioskScreen
-from screens.journeys import Journey, after_consent, after_pin, journey_of
+from screens.base import JourneyStep
+from screens.journeys import Journey, after_consent, after_pin
 from screens.keyboard import DELETE
 
 log = logging.getLogger(__name__)
@@ -54,25 +54,12 @@ def ready_card(status: DeviceStatus) -> bool:
     return status.state is DeviceState.ONLINE and status.detail.get("card") == "present"
 
 
-class IdentifyScreen(KioskScreen):
+class IdentifyScreen(JourneyStep):
     """Common parts: the running app's identifier and its asynchronous steps."""
 
     @property
     def flow(self) -> Any:
         return self.app.identify
-
-    def procedure_id(self) -> str:
-        entry = self.app.navigator.current
-        return str(entry.params.get("procedure_id", "")) if entry else ""
-
-    def journey(self) -> Journey:
-        """The journey this identification serves (screens/journeys.py)."""
-        entry = self.app.navigator.current
-        return journey_of(entry.params if entry else {})
-
-    def go_on(self, screen: str, **params: Any) -> None:
-        """Show ``screen`` keeping the journey and the procedure in its parameters."""
-        self.app.go(screen, journey=self.journey(), procedure_id=self.procedure_id(), **params)
 
     def after_consent(self) -> None:
         """Consent given: the journey's next step (the form, or the PIN)."""

@@ -110,7 +110,5 @@ class PayFlow:
         """Forget everything of the citizen (session wipe)."""
         self.generation += 1
         self._service = None
-        self.bills, self.offline = (), False
         self.source = Source.CARD
-        self.selection, self.outcome, self.refusal = None, None, None
-        self.screen_receipt_ok = False
+        self.restart()

@@ -15,14 +15,14 @@ from kivy.core.window import Window
 from kiosk.bill_barcode import BarcodeError
 from kiosk.devices import DeviceHub
 from kiosk.services.pay_bills import PayableBill, PayBills, PayError
-from screens.base import KioskScreen
+from screens.base import JourneyStep
 from screens.journeys import Journey
 from screens.pay_flow import PayFlow, Source
 
 log = logging.getLogger(__name__)
 
 
-class PayScreen(KioskScreen):
+class PayScreen(JourneyStep):
     """A screen of the Pay journey."""
 
     @property
@@ -43,11 +43,8 @@ class PayScreen(KioskScreen):
         return bool(self.app.options.ui_state.snapshot().online)
 
     def go_on(self, screen: str, *, returnable: bool = True, **params: Any) -> None:
-        """Show ``screen`` keeping the journey and the procedure in its parameters."""
-        entry = self.app.navigator.current
-        procedure_id = entry.params.get("procedure_id", "") if entry else ""
-        self.app.navigator.go(screen, returnable=returnable, journey=Journey.PAY,
-                              procedure_id=procedure_id, **params)
+        """Show ``screen`` in the pay journey, keeping the procedure in its parameters."""
+        super().go_on(screen, returnable=returnable, **{"journey": Journey.PAY, **params})
 
     def recheck_devices(self, then: Callable[[], None]) -> None:
         """Ask the printer and terminal how they are now (on a thread); then redraw."""
