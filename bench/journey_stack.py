@@ -66,9 +66,9 @@ class JourneyStack:
     def _start(self) -> None:
         load_or_create_pki(self.pki_dir, load_citizens())
         if self._card_control is None:
-            self._stack.enter_context(Pcscd())
+            pcscd = self._stack.enter_context(Pcscd())
             line = self._child("virtual-card ready", "drivers.eid.virtual_card",
-                               "--pki", str(self.pki_dir))
+                               "--pki", str(self.pki_dir), "--vpcd-port", str(pcscd.vpcd_port))
             self._card_control = int(line.split("control=")[1].split()[0])
         self.card = VirtualCardClient(self._card_control)
         self._stack.callback(self.card.close)

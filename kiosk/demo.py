@@ -97,7 +97,8 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
         if pcscd is not None:
             parts.append(pcscd)
         parts.append(DemoPart(CARD, _module("drivers.eid.virtual_card", "--pki",
-                                                           str(pki_dir.resolve())),
+                                            str(pki_dir.resolve()),
+                                            "--vpcd-port", str(settings.demo.vpcd_port)),
                               ready_prefix="virtual-card ready"))
     parts.insert(0, DemoPart("reference API", _module("procedure_api", *api_args),
                              ready_prefix="procedure_api ready"))

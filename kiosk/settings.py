@@ -143,6 +143,7 @@ class LoggingSection(_Section):
 class DemoSection(_Section):
     api_port: Port = 8765
     printer_port: Port = 9100
+    vpcd_port: Port = 35963  # where pcscd's vpcd driver waits for the virtual card
     start_simulators: bool = True
 
 

@@ -15,11 +15,20 @@ from drivers.eid.virtual_card.control import VirtualCardClient
 from tests.eid.conftest import CITIZENS, StatusLog, card_is, wait_slot
 from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 from tests.rig.net import free_port
-from tests.rig.pcsc import VIRTUAL_READER, Pcscd
+from tests.rig.pcsc import VIRTUAL_READER, Pcscd, claim_pcsc_home
 from tests.rig.serial_pty import SerialPair, open_serial_pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("ARTIFACTS", PROJECT_ROOT / "artifacts"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point this process's PC/SC clients at its own pcscd before any of them connects.
+
+    Each pytest-xdist worker is a process of its own, so each gets its own daemon socket
+    and vpcd port (tests/rig/pcsc.py); apps and tools the tests start inherit them.
+    """
+    claim_pcsc_home()
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +54,7 @@ def serial_pair(tmp_path: Path) -> Iterator[SerialPair]:
 
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[Pcscd]:
-    """A real pcscd with the vpcd virtual readers, for the whole session."""
+    """This worker's own pcscd with the vpcd virtual readers, for the whole session."""
     with Pcscd() as daemon:
         yield daemon
 
@@ -70,7 +79,7 @@ def own_api_server(tmp_path: Path) -> Iterator[ApiServer]:
         yield server
 
 
-# --- e-ID: the virtual card (one process per session: vpcd has one fixed port) -----------
+# --- e-ID: the virtual card (one process per worker, on the worker's vpcd port) ----------
 @pytest.fixture(scope="session")
 def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The virtual e-ID card's test PKI folder (eid-ca.pem for an API that trusts it)."""
@@ -82,7 +91,8 @@ def card_process(pcscd: Pcscd, pki_dir: Path) -> Iterator[VirtualCardClient]:
     """The virtual card program (``python -m drivers.eid.virtual_card``) and its client."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     process = subprocess.Popen(
-        [sys.executable, "-m", "drivers.eid.virtual_card", "--pki", str(pki_dir)],
+        [sys.executable, "-m", "drivers.eid.virtual_card", "--pki", str(pki_dir),
+         "--vpcd-port", str(pcscd.vpcd_port)],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -95,7 +105,6 @@ def card_process(pcscd: Pcscd, pki_dir: Path) -> Iterator[VirtualCardClient]:
     process.stdout.close()
 
 
-
 @pytest.fixture(scope="session")
 def eid_api(card_process: VirtualCardClient, pki_dir: Path,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
@@ -103,6 +112,7 @@ def eid_api(card_process: VirtualCardClient, pki_dir: Path,
     with running_api_server(tmp_path_factory.mktemp("eid-api"),
                             eid_ca=pki_dir / "eid-ca.pem") as server:
         yield server
+
 
 @pytest.fixture
 def card(card_process: VirtualCardClient) -> VirtualCardClient:

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.ui
 @pytest.fixture(autouse=True)
 def _needs_display() -> None:
     if not os.environ.get("DISPLAY"):
-        pytest.fail("UI tests need an X display: run them through `make test` (xvfb-run)")
+        pytest.fail("UI tests need an X display: install Xvfb (`make test` does) so that "
+                    "pytest-xvfb can start one")
 
 
 @pytest.fixture

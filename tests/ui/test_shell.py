@@ -92,7 +92,8 @@ def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifac
     from tests.rig.net import free_port
 
     api_port, printer_port = free_port(), free_port()
-    config = write_config(tmp_path, {"demo": {"api_port": api_port, "printer_port": printer_port},
+    config = write_config(tmp_path, {"demo": {"api_port": api_port, "printer_port": printer_port,
+                                              "vpcd_port": pcscd.vpcd_port},
                                      "api": {"url": f"http://127.0.0.1:{api_port}/v1"}})
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     result = subprocess.run(
