@@ -1,4 +1,4 @@
-"""What every driver shares: one device-state vocabulary, diagnoses, errors, events.
+"""What every driver shares: one device-state vocabulary, errors, events.
 
 The vocabulary follows CEN/XFS and XFS4IoT: a device is ``online``, ``offline``, ``busy``,
 ``no_device``, ``hardware_error`` or ``user_error``; device-specific detail (paper, card,
@@ -51,23 +51,6 @@ class DeviceStatus:
 
 
 DeviceListener = Callable[[DeviceStatus], None]
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """One line of ``kiosk doctor``: is the part usable, what is wrong, what to do."""
-
-    part: str
-    ok: bool
-    summary: str
-    action: str = ""
-    required: bool = True
-
-    def line(self) -> str:
-        """Render as one line for a technician's terminal."""
-        mark = "ok  " if self.ok else ("FAIL" if self.required else "warn")
-        text = f"[{mark}] {self.part}: {self.summary}"
-        return f"{text} -> {self.action}" if self.action and not self.ok else text
 
 
 class DriverError(Exception):

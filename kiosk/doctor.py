@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from drivers.base import Diagnosis
+from common.diagnosis import Diagnosis
 from kiosk.api import ApiClient, ApiError, ApiOffline
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
 from kiosk.settings import EidSection, PaymentSection, Settings

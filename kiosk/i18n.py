@@ -2,8 +2,8 @@
 
 Msgids are English. Catalogs are kept as ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po`` and
 compiled in memory with Babel when loaded, so there is no compiled file to forget to
-rebuild. Services and drivers mark user-facing texts with :func:`N_` and the screens
-translate them at display time.
+rebuild. Services and drivers mark user-facing texts with :func:`common.text.N_` and the
+screens translate them at display time.
 """
 
 from __future__ import annotations
@@ -22,11 +22,6 @@ DOMAIN = "kiosk"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 log = logging.getLogger(__name__)
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it now."""
-    return message
 
 
 class Catalog:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from drivers.base import Diagnosis
+from common.diagnosis import Diagnosis
 from offline_cache.crypto import load_or_create_key
 from offline_cache.errors import KeyFileError
 

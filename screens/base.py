@@ -10,7 +10,7 @@ from typing import Any
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from kiosk.i18n import N_
+from common.text import N_
 from screens.journeys import Journey, journey_of
 
 log = logging.getLogger(__name__)

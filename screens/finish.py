@@ -17,8 +17,8 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 
+from common.text import N_
 from drivers.base import DeviceStatus
-from kiosk.i18n import N_
 from kiosk.services.identify import card_removed
 from kiosk.services.satisfaction import SCORES
 from screens.base import KioskScreen

@@ -11,7 +11,7 @@ from kivy.clock import Clock
 from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.assistance import AssistanceDesk
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import N_
+from common.text import N_
 from screens.base import KioskScreen
 
 

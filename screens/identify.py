@@ -15,8 +15,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from common.text import N_
 from drivers.base import DeviceState, DeviceStatus
-from kiosk.i18n import N_
 from kiosk.services.browse_catalog import pick
 from kiosk.services.identify import (
     Authenticated,

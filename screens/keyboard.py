@@ -8,7 +8,7 @@ from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
-from kiosk.i18n import N_
+from common.text import N_
 from screens.widgets.controls import KeyboardKey
 
 ROWS = (

@@ -11,8 +11,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.text import N_
 from drivers.printer.receipt import format_amount
-from kiosk.i18n import N_
 from screens.pay_debts import bill_title
 from screens.pay_screen import PayScreen
 

@@ -13,8 +13,8 @@ from typing import Any
 from babel.dates import format_date
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.text import N_
 from drivers.printer.receipt import format_amount
-from kiosk.i18n import N_
 from kiosk.services.pay_bills import PayableBill, PayError
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen

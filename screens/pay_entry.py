@@ -12,8 +12,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.text import N_
 from kiosk.bill_barcode import LENGTH as BARCODE_LENGTH
-from kiosk.i18n import N_
 from screens.keyboard import DELETE
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen

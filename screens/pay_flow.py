@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from common.text import N_
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.i18n import N_
 from kiosk.services.pay_bills import PayableBill, PayBills, PayOutcome, Selection
 
 PayFactory = Callable[[str], PayBills]  # language -> one PayBills for this citizen

@@ -13,8 +13,8 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from common.text import N_
 from drivers.printer.receipt import format_amount
-from kiosk.i18n import N_
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
 from screens.pay_screen import PayScreen

@@ -13,7 +13,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult
 from screens.pay_screen import PayScreen
 from screens.widgets.receipt_preview import ReceiptPreview  # noqa: F401  (kv rule)

@@ -10,7 +10,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from screens.pay_flow import ScanBuffer
 from screens.pay_screen import PayScreen
 

@@ -7,7 +7,7 @@ from typing import Any
 from babel.numbers import format_currency
 from kivy.properties import StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.browse_catalog import Procedure, pick
 from screens.base import KioskScreen
 from screens.journeys import start_screen

@@ -12,8 +12,8 @@ from typing import Any
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.text import N_
 from drivers.printer.receipt import format_amount
-from kiosk.i18n import N_
 from kiosk.services.browse_catalog import pick
 from kiosk.services.request_receipt import fee_cents
 from screens.journeys import Journey

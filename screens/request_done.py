@@ -13,7 +13,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.request_receipt import request_reference
 from screens.journeys import Journey
 from screens.request_flow import Sent

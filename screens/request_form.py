@@ -15,7 +15,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.identify import Authenticated, by_id_number
 from kiosk.services.submit_procedure import FormField
 from screens.identify import IdentifyScreen

@@ -6,7 +6,7 @@ from typing import Any
 
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.browse_catalog import pick
 from screens.base import KioskScreen
 from screens.keyboard import DELETE

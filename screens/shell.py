@@ -30,10 +30,11 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
+from common.text import N_
 from drivers.base import DeviceClass, DeviceStatus
 from kiosk.demo_panel import DemoPanel
 from kiosk.devices import DeviceHub
-from kiosk.i18n import LANGUAGE_NAMES, N_, Catalog, load_catalog
+from kiosk.i18n import LANGUAGE_NAMES, Catalog, load_catalog
 from kiosk.redaction import REDACTOR
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog

@@ -12,7 +12,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.browse_catalog import pick
 from kiosk.services.check_status import (
     MSG_OUT_OF_SERVICE,

@@ -12,8 +12,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.text import N_
 from kiosk.api_types import CaseStatus
-from kiosk.i18n import N_
 from kiosk.services.browse_catalog import pick
 from kiosk.services.check_status import (
     MSG_NOT_IDENTIFIED,

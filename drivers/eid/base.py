@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drivers.base import DeviceListener, DeviceStatus, Diagnosis
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceListener, DeviceStatus
 
 
 @dataclass(frozen=True)

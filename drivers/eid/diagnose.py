@@ -10,7 +10,8 @@ from smartcard.scard import (
     SCardReleaseContext,
 )
 
-from drivers.base import DeviceStatus, Diagnosis
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceStatus
 from drivers.eid.errors import pcsc_code_name
 from drivers.eid.monitor import pick_reader
 

@@ -28,7 +28,8 @@ from smartcard.scard import (
     SCardStatus,
 )
 
-from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus, Diagnosis
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus
 from drivers.eid.base import ChallengeSignature, Identity
 from drivers.eid.errors import (
     CardAbsent,

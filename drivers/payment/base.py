@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from drivers.base import DeviceListener, DeviceTimeout, DeviceUnavailable, Diagnosis, ProtocolError
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceListener, DeviceTimeout, DeviceUnavailable, ProtocolError
 from drivers.payment.codes import Outcome
 
 ProgressCallback = Callable[[str], None]  # receives a gettext msgid for the citizen

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.i18n import N_
+from common.text import N_
 
 
 class Outcome(StrEnum):

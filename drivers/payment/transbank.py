@@ -16,13 +16,13 @@ from typing import TypeVar
 
 import serial
 
+from common.diagnosis import Diagnosis
 from drivers.base import (
     DeviceClass,
     DeviceListener,
     DeviceState,
     DeviceStatus,
     DeviceTimeout,
-    Diagnosis,
     DriverError,
 )
 from drivers.payment import transbank_messages as msg

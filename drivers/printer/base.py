@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from drivers.base import DeviceListener, DeviceStatus, Diagnosis, DriverError, UserActionRequired
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceListener, DeviceStatus, DriverError, UserActionRequired
 from drivers.printer.receipt import Receipt
 
 

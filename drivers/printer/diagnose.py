@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from drivers.base import Diagnosis
+from common.diagnosis import Diagnosis
 from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.profile import ProfileError, profile_from_settings
 from drivers.worker import DeviceWorker

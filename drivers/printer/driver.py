@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from escpos.printer import Dummy
 
-from drivers.base import DeviceListener, DeviceStatus, Diagnosis, DriverError
+from common.diagnosis import Diagnosis
+from drivers.base import DeviceListener, DeviceStatus, DriverError
 from drivers.printer.base import PrintBlocked, PrintFailed
 from drivers.printer.connection import PrinterConnection, describe, query_status
 from drivers.printer.escpos_render import render_receipt

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from drivers.base import DeviceClass, DeviceState, DeviceStatus, Diagnosis
-from kiosk.i18n import N_
+from common.diagnosis import Diagnosis
+from common.text import N_
+from drivers.base import DeviceClass, DeviceState, DeviceStatus
 
 DLE_EOT = b"\x10\x04"
 _FIXED_MASK, _FIXED_VALUE = 0b1001_0011, 0b0001_0010

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from common.text import N_
 from drivers.base import DriverError
 from drivers.payment.base import OutcomeUnknown, PaymentTerminal
-from kiosk.i18n import N_
 from kiosk.services import payment_recovery
 from offline_cache.journal import Journal, Payment
 

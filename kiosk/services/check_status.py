@@ -11,10 +11,10 @@ import logging
 import re
 from dataclasses import dataclass
 
+from common.text import N_
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiRejected, ApiUnauthorized
 from kiosk.api_types import CaseStatus, Debt
-from kiosk.i18n import N_
 from kiosk.services.identify import CitizenIdentity
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.text import N_
 from drivers.base import USABLE_STATES, DeviceClass
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.i18n import N_
 
 MSG_NO_PAY = N_("Paying is not possible right now: the card terminal is not working. "
                 "Everything else works.")

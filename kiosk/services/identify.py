@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from common.text import N_
 from drivers.base import DeviceStatus, DriverError
 from drivers.eid.base import ChallengeSignature
 from drivers.eid.base import Identity as CardIdentity
@@ -26,7 +27,6 @@ from drivers.eid.errors import CardAbsent, CardRemoved, PinBlocked, WrongPin
 from drivers.worker import DeviceWorker
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected, ApiUnauthorized
-from kiosk.i18n import N_
 from kiosk.redaction import REDACTOR, Redactor
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, cast
 
+from common.text import N_
 from drivers.base import DriverError
 from drivers.payment.base import PaymentTerminal, TerminalUnavailable
 from drivers.printer.base import PrintBlocked, PrintFailed, ReceiptPrinter
@@ -35,7 +36,7 @@ from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.i18n import N_, load_catalog
+from kiosk.i18n import load_catalog
 from kiosk.services import card_payment
 from kiosk.services.payment_receipt import build_payment_receipt
 from kiosk.settings import KioskSection

@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 
+from common.text import N_
 from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
-from kiosk.i18n import N_, load_catalog
+from kiosk.i18n import load_catalog
 from kiosk.settings import KioskSection
 from offline_cache.journal import Payment
 

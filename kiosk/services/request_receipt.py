@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from common.text import N_
 from drivers.printer.base import ReceiptPrinter
 from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, format_amount
-from kiosk.i18n import N_, load_catalog
+from kiosk.i18n import load_catalog
 from kiosk.services.browse_catalog import pick
 from kiosk.services.payment_receipt import PENDING_CONFIRMATION, THANKS
 from kiosk.services.receipt_printing import print_on

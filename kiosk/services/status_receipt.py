@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from common.text import N_
 from drivers.printer.base import ReceiptPrinter
 from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
 from kiosk.api_types import CaseStatus
-from kiosk.i18n import N_, load_catalog
+from kiosk.i18n import load_catalog
 from kiosk.services.browse_catalog import pick
 from kiosk.services.payment_receipt import THANKS
 from kiosk.services.receipt_printing import print_on

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.i18n import N_
+from common.text import N_
 from kiosk.services.identify import CitizenIdentity
 from offline_cache.catalog import CatalogCache
 from offline_cache.submissions import Submissions, SubmissionState

@@ -10,8 +10,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.text import N_
 from drivers.base import USABLE_STATES, DeviceStatus
-from kiosk.i18n import N_
 
 
 @dataclass(frozen=True)
