@@ -22,13 +22,14 @@ from drivers.printer.driver import EscposReceiptPrinter, build_printer
 from drivers.printer.profile import ProfileError
 from drivers.worker import DeviceWorker
 from kiosk.api import ApiClient
+from kiosk.api_uploader import ApiUploader
 from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
 from kiosk.services import payment_recovery
 from kiosk.services.ui_state import UiState
-from kiosk.settings import Settings
-from offline_cache.api_uploader import ApiUploader
+from kiosk.settings import OfflineSection, Settings
 from offline_cache.database import OfflineDatabase
+from offline_cache.delivery import Uploader
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import Payment
 from offline_cache.print_jobs import PrintJobStore
@@ -136,7 +137,7 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Open the store and connect the API client with this kiosk's saved enrolment."""
-    store = OfflineStore.from_settings(settings)
+    store = open_store(settings)
     try:
         enrolment = load_enrolment(settings.data_path(settings.api.enrolment_file))
     except EnrolmentFileError as err:
@@ -150,8 +151,24 @@ def build_runtime(settings: Settings) -> Runtime:
     print_jobs_db = store.database.reopen()
     devices = DeviceHub(_build_eid(settings), _build_printer(settings, print_jobs_db),
                         terminal_from_settings(settings.devices.payment))
-    return Runtime(store, api, uploader, store.sync_worker(uploader, settings.offline),
+    return Runtime(store, api, uploader, build_sync_worker(store, uploader, settings.offline),
                    UiState(), devices, print_jobs_db)
+
+
+def open_store(settings: Settings) -> OfflineStore:
+    """Open the offline store at the configured paths (relative ones under the data dir)."""
+    return OfflineStore.open(settings.data_path(settings.offline.database),
+                             settings.data_path(settings.offline.key_file))
+
+
+def build_sync_worker(store: OfflineStore, uploader: Uploader,
+                      offline: OfflineSection) -> SyncWorker:
+    """Build the (not yet started) sync worker with the configured timings."""
+    return SyncWorker(
+        store.database, store.cipher, uploader, interval_s=offline.sync_interval_s,
+        max_backoff_s=offline.max_backoff_s, base_backoff_s=offline.base_backoff_s,
+        retention_days=offline.retention_days, batch_size=offline.batch_size,
+    )
 
 
 def _build_eid(settings: Settings) -> EidReader | None:

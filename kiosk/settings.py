@@ -1,9 +1,11 @@
 """Load and validate the kiosk's TOML configuration.
 
-A site file is layered over ``config/default.toml``. Every value is validated on load; any
-problem raises :class:`ConfigError` whose message names the file, the key and the problem
-in plain words, so a technician can fix it without reading a traceback. A string value of
-the form ``"env:NAME"`` is read from the environment variable NAME (for secrets).
+A site file is layered over ``config/default.toml``. The device sections are owned by their
+drivers (``drivers/<class>/config.py``); this module composes them with the kiosk's own.
+Every value is validated on load; any problem raises :class:`ConfigError` whose message
+names the file, the key and the problem in plain words, so a technician can fix it without
+reading a traceback. A string value of the form ``"env:NAME"`` is read from the environment
+variable NAME (for secrets).
 """
 
 from __future__ import annotations
@@ -13,14 +15,20 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
+
+from common.config import Port, Seconds
+from common.config import Section as _Section
+from drivers.eid.config import EidSection
+from drivers.payment.config import PaymentSection
+from drivers.printer.config import PrinterSection
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
 
-Seconds = Annotated[float, Field(gt=0, le=3600)]
-Port = Annotated[int, Field(ge=1, le=65535)]
+__all__ = ["ConfigError", "EidSection", "PaymentSection", "PrinterSection", "Settings",
+           "load_settings"]
 
 
 class ConfigError(Exception):
@@ -30,10 +38,6 @@ class ConfigError(Exception):
         self.path, self.key, self.problem = str(path), key, problem
         where = f"{self.path}: {key}: " if key else f"{self.path}: "
         super().__init__(where + problem)
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class KioskSection(_Section):
@@ -76,45 +80,9 @@ class ApiSection(_Section):
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     backoff_s: Annotated[float, Field(ge=0, le=60)] = 0.5
     ca_bundle: Path | None = None
-    pinned_sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
+    pinned_sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list)
     enrolment_file: Path = Path("enrolment.json")
-    required: bool = True
-
-
-class EidSection(_Section):
-    type: Literal["pcsc", "none"] = "pcsc"
-    reader: str = ""
-    required: bool = True
-    poll_timeout_s: Annotated[float, Field(gt=0, le=10)] = 1.0  # card monitor wake-up
-    pki_dir: Path = Path("pki")  # demo only: the virtual cards' test PKI, under data_dir
-
-
-class PrinterSection(_Section):
-    type: Literal["network", "serial", "usb", "file", "none"] = "network"
-    host: str = "127.0.0.1"
-    port: Port = 9100
-    device: str = ""
-    baudrate: Annotated[int, Field(ge=1200, le=921600)] = 115200
-    flow_control: Literal["dsrdtr", "rtscts", "none"] = "dsrdtr"  # serial handshake
-    usb_vendor: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
-    usb_product: Annotated[int, Field(ge=0, le=0xFFFF)] = 0
-    profile: str = "TM-T20II"
-    width_chars: Annotated[int, Field(ge=24, le=64)] = 42
-    width_dots: Annotated[int, Field(ge=200, le=1024)] = 512
-    codepage: str = "CP858"
-    native_qr: bool = True
-    native_barcode: bool = True
-    timeout_s: Seconds = 5
-    required: bool = True
-
-
-class PaymentSection(_Section):
-    type: Literal["transbank", "none"] = "transbank"
-    port: str = "/dev/ttyUSB0"
-    baudrate: Annotated[int, Field(ge=1200, le=921600)] = 9600
-    ack_timeout_s: Seconds = 2
-    response_timeout_s: Seconds = 150
-    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3  # copies of a NAKed frame, both ways
     required: bool = True
 
 

@@ -1,6 +1,6 @@
 """What the sync worker needs from the API client, and how an item is confirmed.
 
-The worker talks to an :class:`Uploader`; :mod:`offline_cache.api_uploader` adapts
+The worker talks to an :class:`Uploader`; :mod:`kiosk.api_uploader` adapts
 ``kiosk.api.ApiClient`` to it. The uploader reduces every failure to two outcomes:
 :class:`DeliveryRejected` (the server refused this item for good: a 4xx; retrying cannot
 help, so it is parked for a technician) and :class:`DeliveryFailed` (link down, timeout,

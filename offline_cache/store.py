@@ -1,21 +1,18 @@
-"""Build the offline cache's parts from configuration (called by the composition root)."""
+"""Open the offline cache's parts on one database (the composition root passes the paths)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.settings import OfflineSection, Settings
 from offline_cache.catalog import CatalogCache
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
-from offline_cache.delivery import Uploader
 from offline_cache.errors import KeyFileError
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.search import CatalogSearch
 from offline_cache.submissions import Submissions
-from offline_cache.sync import SyncWorker
 
 
 @dataclass(frozen=True)
@@ -51,22 +48,6 @@ class OfflineStore:
             database=database, cipher=cipher, journal=Journal(database, cipher),
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
             catalog=CatalogCache(database), search=CatalogSearch(database),
-        )
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> OfflineStore:
-        """Open the store at the configured paths (relative ones live in the data directory)."""
-        return cls.open(
-            settings.data_path(settings.offline.database),
-            settings.data_path(settings.offline.key_file),
-        )
-
-    def sync_worker(self, uploader: Uploader, offline: OfflineSection) -> SyncWorker:
-        """Build the (not yet started) sync worker with the configured timings."""
-        return SyncWorker(
-            self.database, self.cipher, uploader, interval_s=offline.sync_interval_s,
-            max_backoff_s=offline.max_backoff_s, base_backoff_s=offline.base_backoff_s,
-            retention_days=offline.retention_days, batch_size=offline.batch_size,
         )
 
     def close(self) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drivers.payment.base import PaymentTerminal
+from drivers.payment.config import PaymentSection
 from drivers.payment.transbank import TransbankTerminal
-from kiosk.settings import PaymentSection
 
 DRIVERS: dict[str, Callable[..., PaymentTerminal]] = {"transbank": TransbankTerminal}
 

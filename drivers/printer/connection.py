@@ -19,9 +19,9 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import File, Network, Serial, Usb
 
 from drivers.base import DeviceUnavailable
+from drivers.printer.config import PrinterSection
 from drivers.printer.profile import PrinterProfile
 from drivers.printer.status import PrinterStatus, StatusQuery
-from kiosk.settings import PrinterSection
 
 log = logging.getLogger(__name__)
 

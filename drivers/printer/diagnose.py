@@ -7,19 +7,17 @@ before the kiosk's database exists.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from common.diagnosis import Diagnosis
+from drivers.printer.config import PrinterSection
 from drivers.printer.driver import EscposReceiptPrinter
+from drivers.printer.jobs import MemoryJobRecords
 from drivers.printer.profile import ProfileError, profile_from_settings
 from drivers.worker import DeviceWorker
-from kiosk.settings import PrinterSection
-from offline_cache.print_jobs import PrintJobStore
 
 
 def _driver(settings: PrinterSection, worker: DeviceWorker) -> EscposReceiptPrinter:
     profile = profile_from_settings(settings)
-    return EscposReceiptPrinter(settings, profile, PrintJobStore(Database(memory=True)), worker)
+    return EscposReceiptPrinter(settings, profile, MemoryJobRecords(), worker)
 
 
 def diagnose(settings: PrinterSection) -> list[Diagnosis]:

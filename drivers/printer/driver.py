@@ -15,15 +15,15 @@ from escpos.printer import Dummy
 from common.diagnosis import Diagnosis
 from drivers.base import DeviceListener, DeviceStatus, DriverError
 from drivers.printer.base import PrintBlocked, PrintFailed
+from drivers.printer.config import PrinterSection
 from drivers.printer.connection import PrinterConnection, describe, query_status
 from drivers.printer.escpos_render import render_receipt
+from drivers.printer.jobs import JobRecords
 from drivers.printer.profile import PrinterProfile, profile_from_settings
 from drivers.printer.receipt import Receipt
 from drivers.printer.status import PrinterStatus, status_diagnosis
 from drivers.printer.technician_receipt import technician_receipt
 from drivers.worker import DeviceWorker
-from kiosk.settings import PrinterSection
-from offline_cache.print_jobs import PrintJobStore
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class EscposReceiptPrinter:
     """A python-escpos printer (network, serial, usb or file) with a job store."""
 
     def __init__(self, settings: PrinterSection, profile: PrinterProfile,
-                 jobs: PrintJobStore, worker: DeviceWorker | None = None) -> None:
+                 jobs: JobRecords, worker: DeviceWorker | None = None) -> None:
         self.settings, self.profile, self.jobs = settings, profile, jobs
         self.worker = worker or DeviceWorker("printer")
         self._listeners: list[DeviceListener] = []
@@ -193,7 +193,7 @@ def _problem_after_job(before: PrinterStatus, after: PrinterStatus) -> str | Non
     return None
 
 
-def build_printer(settings: PrinterSection, jobs: PrintJobStore,
+def build_printer(settings: PrinterSection, jobs: JobRecords,
                   worker: DeviceWorker | None = None) -> EscposReceiptPrinter | None:
     """Build the configured printer (None for ``type = "none"``); raises ProfileError."""
     if settings.type == "none":

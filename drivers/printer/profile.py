@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from escpos.capabilities import get_profile
 
-from kiosk.settings import PrinterSection
+from drivers.printer.config import PrinterSection
 
 
 class ProfileError(ValueError):

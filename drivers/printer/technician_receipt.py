@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from drivers.printer.config import PrinterSection
 from drivers.printer.profile import PrinterProfile
 from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
-from kiosk.settings import PrinterSection
 
 TEST_REFERENCE = "TEST-0001"
 SPANISH_SAMPLE = "áéíóúü ÁÉÍÓÚÜ ñÑ ¿¡"

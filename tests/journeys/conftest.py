@@ -14,10 +14,11 @@ from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.profile import profile_from_settings
 from drivers.printer.simulator import PrinterSimulator
 from drivers.worker import DeviceWorker
+from kiosk.api_uploader import ApiUploader
 from kiosk.devices import DeviceHub
+from kiosk.runtime import build_sync_worker
 from kiosk.services.pay_bills import PayBills
 from kiosk.settings import KioskSection, OfflineSection, PrinterSection
-from offline_cache.api_uploader import ApiUploader
 from offline_cache.print_jobs import PrintJobStore
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
@@ -91,7 +92,7 @@ def pay_rig_on(tmp_path: Path, own_api_server: ApiServer, terminal_line: Termina
     """Wire PayBills to ``own_api_server`` and the simulators; stop everything afterwards."""
     client = own_api_server.client(own_api_server.enrol(KIOSK_ID), retries=0)
     store = OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
-    sync = store.sync_worker(ApiUploader(client), OfflineSection(
+    sync = build_sync_worker(store, ApiUploader(client), OfflineSection(
         sync_interval_s=0.2, base_backoff_s=0.1, max_backoff_s=0.3))
     hub = DeviceHub(None, sim_printer, terminal_line.driver)
     hub.refresh()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.api import ApiClient
+from kiosk.api_uploader import ApiUploader
 from kiosk.logging_setup import RedactingFormatter
 from kiosk.redaction import REDACTOR
 from kiosk.services.check_status import (
@@ -44,7 +45,6 @@ from kiosk.services.submit_procedure import (
     procedure_document,
     summary,
 )
-from offline_cache.api_uploader import ApiUploader
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 from procedure_api.catalog_data import PROCEDURES

@@ -16,10 +16,9 @@ from drivers.payment.transbank import TransbankTerminal
 from drivers.printer.simulator import PrinterSimulator
 from kiosk.devices import ReceiptMode
 from kiosk.enrolment import save_enrolment
-from kiosk.runtime import build_runtime
+from kiosk.runtime import build_runtime, open_store
 from kiosk.settings import Settings, load_settings
 from offline_cache.journal import PaymentState
-from offline_cache.store import OfflineStore
 from tests.rig.api_server import ApiServer
 from tests.rig.config import write_config
 from tests.rig.serial_pty import SerialPair
@@ -49,7 +48,7 @@ def kiosk_settings(tmp_path: Path, api: ApiServer, terminal_port: str,
 
 def leave_a_killed_sale(settings: Settings, port: str) -> int:
     """Run a sale the way card_payment does and stop where a killed kiosk would have."""
-    store = OfflineStore.from_settings(settings)
+    store = open_store(settings)
     terminal = TransbankTerminal(port, ack_timeout_s=0.5, response_timeout_s=1.0)
     try:
         ticket = store.journal.create_payment(1_500_000, BILLS).ticket

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api import ApiClient
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
 from offline_cache.journal import PaymentState
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker

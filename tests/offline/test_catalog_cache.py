@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.api import ApiClient
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import PaymentState
 from offline_cache.store import OfflineStore

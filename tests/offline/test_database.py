@@ -69,14 +69,14 @@ def test_healthy_database_is_not_quarantined(tmp_path):
 
 
 def test_store_opens_at_the_configured_paths_inside_the_data_dir(tmp_path):
+    from kiosk.runtime import open_store
     from kiosk.settings import load_settings
-    from offline_cache.store import OfflineStore
 
     site = tmp_path / "site.toml"
     site.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n'
                     '[api]\nurl = "http://127.0.0.1:9/v1"\n')
     (tmp_path / "data").mkdir()
-    store = OfflineStore.from_settings(load_settings(site))
+    store = open_store(load_settings(site))
     store.journal.create_payment(100, [])
     store.close()
     assert (tmp_path / "data" / "kiosk.db").is_file()

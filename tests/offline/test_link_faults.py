@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from kiosk.api import ApiClient
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
 from tests.rig.api_server import enrol_kiosk

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
+from kiosk.runtime import build_sync_worker
 from offline_cache.store import OfflineStore
 from offline_cache.submissions import SubmissionState
 from tests.rig.api_server import enrol_kiosk
@@ -17,7 +18,7 @@ def test_rejected_submission_is_parked_with_the_error_and_not_retried(tmp_path, 
     good = store.submissions.create(valid_submission["procedure_id"],
                                     valid_submission["form"], None)
     store.submissions.queue(good.id)
-    worker = store.sync_worker(ApiUploader(kiosk.client()), _offline_settings())
+    worker = build_sync_worker(store, ApiUploader(kiosk.client()), _offline_settings())
     assert worker.drain(store.database)
     assert worker.drain(store.database)  # a second round does not resend the parked item
     [parked] = [e for e in store.outbox.view() if e.state == "parked"]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.journal import PaymentState
 from offline_cache.outbox import Outbox

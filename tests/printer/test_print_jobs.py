@@ -36,3 +36,22 @@ def test_new_job_is_queued_and_printed_jobs_leave_the_reprint_list(job_store, ty
 def test_unknown_job_id_raises(job_store):
     with pytest.raises(UnknownPrintJob):
         job_store.get(404)
+
+
+@pytest.mark.parametrize("records", ["durable", "memory"])
+def test_both_job_records_keep_the_port_the_driver_relies_on(records, typical_receipt):
+    """The driver sees only drivers.printer.jobs.JobRecords: both stores answer alike."""
+    from drivers.printer.jobs import JobRecords, MemoryJobRecords
+
+    store: JobRecords = (PrintJobStore(Database(memory=True)) if records == "durable"
+                         else MemoryJobRecords())
+    first = store.add(typical_receipt.to_json())
+    second = store.add("{}")
+    assert first.id != second.id and first.attempts == 0
+    store.record_sent(first.id)
+    store.record_sent(first.id)
+    store.mark_failed(first.id, "paper out")
+    assert store.get(first.id).attempts == 2
+    assert Receipt.from_json(store.get(first.id).receipt_json) == typical_receipt
+    with pytest.raises(LookupError):
+        store.get(404)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from offline_cache.api_uploader import ApiUploader
+from kiosk.api_uploader import ApiUploader
 from offline_cache.store import OfflineStore
 from tests.rig.api_server import enrol_kiosk
 from tests.ui.conftest import PORTRAIT
