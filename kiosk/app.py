@@ -48,7 +48,6 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     configure_kivy(settings)
     from kivy.clock import Clock
 
-    from drivers.eid.reader import PcscEidReader
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
@@ -65,8 +64,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     catalog = OfflineBrowseCatalog(store.catalog, store.search)
     # A newer catalog arrives on a background thread; the screens read it on Kivy's thread.
     runtime.on_catalog_updated(lambda: Clock.schedule_once(lambda _dt: catalog.reload()))
-    eid = runtime.devices.eid
-    reader = eid if isinstance(eid, PcscEidReader) else None  # identification needs its worker
+    reader = runtime.devices.eid
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,

@@ -1,7 +1,7 @@
 """Identify the citizen: e-ID card (preview, consent, PIN, signed challenge) or typed ID number.
 
-Every card operation runs on the reader's own device thread (``await reader.worker.run``);
-every API call on a worker thread (``asyncio.to_thread``). Results are typed outcomes with a
+Every blocking call, to the card or to the API, is awaited through ``asyncio.to_thread``
+(the reader hops onto its own device thread inside each method). Results are typed outcomes with a
 gettext ``message_key`` so the screens never see a driver or HTTP error. The PIN is verified
 once and never retried; the caller's bytearray is wiped whatever happens. A card pulled out
 during any step gives :class:`SessionEnded`: the screen wipes the session. The citizen's
@@ -24,7 +24,6 @@ from drivers.base import DeviceStatus, DriverError
 from drivers.eid.base import ChallengeSignature
 from drivers.eid.base import Identity as CardIdentity
 from drivers.eid.errors import CardAbsent, CardRemoved, PinBlocked, WrongPin
-from drivers.worker import DeviceWorker
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected, ApiUnauthorized
 from kiosk.redaction import REDACTOR, Redactor
@@ -42,9 +41,7 @@ MSG_EID_REQUIRED = N_("This procedure needs your identity card and its PIN.")
 
 
 class CardReader(Protocol):
-    """What identification needs from :class:`drivers.eid.reader.PcscEidReader`."""
-
-    worker: DeviceWorker
+    """What identification needs from an e-ID reader (:class:`drivers.eid.base.EidReader`)."""
 
     def read_identity(self, *, include_photo: bool = False) -> CardIdentity: ...
 
@@ -206,7 +203,7 @@ class Identifier:
     async def preview(self) -> PreviewOutcome:
         """Read the inserted card for on-screen confirmation (no PIN needed)."""
         try:
-            card = await self._reader.worker.run(self._reader.read_identity)
+            card = await asyncio.to_thread(self._reader.read_identity)
         except (CardRemoved, CardAbsent):
             return SessionEnded()
         except DriverError as err:
@@ -238,9 +235,9 @@ class Identifier:
         nonce = base64.b64decode(challenge["nonce"])
         reader = self._reader
         try:
-            await reader.worker.run(reader.verify_pin, pin)
-            certificate = await reader.worker.run(reader.read_auth_certificate)
-            signed = await reader.worker.run(reader.sign_challenge, nonce)
+            await asyncio.to_thread(reader.verify_pin, pin)
+            certificate = await asyncio.to_thread(reader.read_auth_certificate)
+            signed = await asyncio.to_thread(reader.sign_challenge, nonce)
         except WrongPin as err:
             log.info("e-ID PIN refused by the card, %d tries left", err.tries_left)
             return PinWrong(err.tries_left)
