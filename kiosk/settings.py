@@ -189,7 +189,24 @@ def load_settings(path: Path | str | None = None) -> Settings:
     except ValidationError as err:
         key, problem = _describe(err.errors()[0])
         raise ConfigError(source, problem, key) from err
+    _check_transport(settings.kiosk.mode, settings.api, source)
     return _anchor(settings, source)
+
+
+def _check_transport(mode: str, api: ApiSection, source: Path) -> None:
+    """Refuse a kiosk that would talk to the API in clear text or ignore its pin.
+
+    A kiosk in the field carries citizens' data and payments: plain http is for the demo and
+    development only, and a certificate pin on an http URL would be silently meaningless.
+    """
+    if api.url.startswith("https://"):
+        return
+    if mode == "kiosk":
+        raise ConfigError(source, "must start with https:// in kiosk mode (http:// is only "
+                          "for the demo and development mode)", "api.url")
+    if api.pinned_sha256:
+        raise ConfigError(source, "pinned_sha256 needs an https:// URL (a pin cannot protect "
+                          "http://)", "api.pinned_sha256")
 
 
 def _anchor(settings: Settings, source: Path) -> Settings:

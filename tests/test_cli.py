@@ -32,8 +32,9 @@ def test_version():
         ("[kiosk\n", "not valid TOML"),
         ('[display]\nwidth = "wide"\n', "display.width"),
         ("[display]\nbrightness = 3\n", "display.brightness: unknown key"),
+        ('[api]\nurl = "http://tramites.example/v1"\n', "api.url: must start with https://"),
     ],
-    ids=["missing-file", "toml-syntax", "wrong-type", "unknown-key"],
+    ids=["missing-file", "toml-syntax", "wrong-type", "unknown-key", "http-in-kiosk-mode"],
 )
 @pytest.mark.parametrize("command", ["run", "doctor", "demo"])
 def test_bad_config_exits_2_with_a_plain_message(tmp_path, command, content, expected):

@@ -93,3 +93,27 @@ def test_not_utf8_file_is_named(tmp_path):
 
 def test_config_error_without_key_reads_plainly():
     assert str(ConfigError(Path("/etc/k.toml"), "file not found")) == "/etc/k.toml: file not found"
+
+
+def test_kiosk_mode_refuses_an_http_api_and_names_the_key(tmp_path):
+    path = write_config(tmp_path, {"kiosk": {"mode": "kiosk"},
+                                   "api": {"url": "http://tramites.example/v1"}})
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.key == "api.url" and "https://" in caught.value.problem
+
+
+def test_development_mode_allows_http_but_not_a_pin_on_it(tmp_path):
+    plain = write_config(tmp_path, {"api": {"url": "http://127.0.0.1:8765/v1"}})
+    assert load_settings(plain).kiosk.mode == "development"
+    pinned = write_config(tmp_path, {"api": {"url": "http://127.0.0.1:8765/v1",
+                                             "pinned_sha256": ["ab" * 32]}}, name="pin.toml")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(pinned)
+    assert caught.value.key == "api.pinned_sha256"
+
+
+def test_kiosk_mode_with_https_loads(tmp_path):
+    path = write_config(tmp_path, {"kiosk": {"mode": "kiosk"},
+                                   "api": {"url": "https://tramites.example/v1"}})
+    assert load_settings(path).api.url.startswith("https://")

@@ -11,6 +11,9 @@ import tomli_w
 from kiosk.settings import deep_merge as merge
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Kiosk mode needs an https API (kiosk/settings.py); nothing answers on port 9 here.
+KIOSK_MODE: dict[str, Any] = {"kiosk": {"mode": "kiosk"},
+                              "api": {"url": "https://127.0.0.1:9/v1"}}
 
 
 def write_config(directory: Path, overrides: dict[str, Any] | None = None,

@@ -11,7 +11,7 @@ from kiosk.demo import DemoStack
 from kiosk.demo_panel import F5, F6, F7, F8, F12
 from kiosk.settings import load_settings
 from tests.eid.conftest import CITIZENS
-from tests.rig.config import write_config
+from tests.rig.config import KIOSK_MODE, write_config
 from tests.rig.net import free_port
 from tests.ui.harness import KioskUI
 from tests.ui.stack import WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
@@ -71,7 +71,7 @@ def test_function_keys_insert_remove_and_swap_the_card_and_script_the_terminal(
 
 
 def test_the_demo_panel_is_refused_in_kiosk_mode(start_ui: Callable[..., KioskUI]) -> None:
-    ui = start_ui({"kiosk": {"mode": "kiosk"}})
+    ui = start_ui(KIOSK_MODE)
     assert not ui.call("attach_demo_panel", card_port=None, terminal_port=None)
     ui.call("key", key=F12)
     assert not any(t.startswith("Demo controls") for t in ui.call("texts"))

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from tests.rig.config import PROJECT_ROOT, write_config
+from tests.rig.config import KIOSK_MODE, PROJECT_ROOT, write_config
 from tests.ui.conftest import ocr
 from tests.ui.harness import ESCAPE, F1, F4
 
@@ -70,7 +70,7 @@ def test_landscape_attract_screen_keeps_everything_on_screen(start_ui, artifacts
 
 
 def test_kiosk_mode_ignores_escape_alt_f4_close_and_f1(start_ui):
-    ui = start_ui({"kiosk": {"mode": "kiosk"}})
+    ui = start_ui(KIOSK_MODE)
     ui.call("key", key=ESCAPE)
     ui.call("key", key=F4, modifiers=["alt"])
     assert ui.call("request_close") is False
