@@ -5,17 +5,26 @@ One file holds the journal, the outbox and the catalog cache. It runs in WAL mod
 needs (a transition must be durable before the side effect it announces). The other tables
 share the file and so the setting; their writes are rare enough that it costs nothing.
 
-A file SQLite cannot read, or one that fails ``PRAGMA quick_check``, is *moved aside*
-(``kiosk.db.corrupt-<UTC time>``, with its -wal/-shm) — never deleted, a technician may
-need it to recover money records — and a fresh file is started. The move is logged and
-recorded in the fresh file's ``incidents`` table, which the technician screen reads
-(:meth:`OfflineDatabase.incidents`).
+The file may hold money, so it is given up only on proof of corruption: SQLite says it is
+not a database or is malformed, or ``PRAGMA integrity_check`` fails. Then the rows that can
+still be read of open sales, undelivered uploads and requests are salvaged into a fresh file
+(:mod:`offline_cache.salvage`), the damaged one is *moved aside* (``kiosk.db.corrupt-<UTC
+time>``, with its -wal/-shm; never deleted) and the fresh one takes its place. The move and
+the salvage are logged and recorded in the ``incidents`` table.
+
+Every other failure to open (read-only file or folder, I/O error, full disk, locked by
+another process, a schema newer than this code after a software rollback) raises
+:class:`~offline_cache.errors.StoreUnavailable`: the kiosk goes out of service and never
+starts on an empty journal over one that may hold money. A data folder is used by one
+process at a time (:func:`lock_data_dir`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -25,10 +34,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from offline_cache.errors import StoreUnavailable
+from offline_cache.salvage import salvage_into
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+# Below this, a journal write may fail half-way through a citizen's payment: refuse to open.
+MIN_FREE_BYTES = 1 << 20
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -180,16 +194,52 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+class _Corrupt(Exception):
+    """Proof that the file is damaged (not merely unreadable right now)."""
+
+
 def _check_and_migrate(conn: sqlite3.Connection) -> None:
     result = conn.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise sqlite3.DatabaseError(f"quick_check: {result}")
+        full = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if full != "ok":
+            raise _Corrupt(f"integrity_check: {full}")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(f"schema version {version} is newer than this kiosk's")
+        raise StoreUnavailable(f"schema version {version} is newer than this kiosk's "
+                               f"({SCHEMA_VERSION}): install the newer software again",
+                               reason="newer_schema")
     if version < SCHEMA_VERSION:
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse a read-only or nearly full filesystem before SQLite fails half-way."""
+    stat = os.statvfs(folder)
+    if stat.f_flag & os.ST_RDONLY:
+        raise StoreUnavailable(f"{folder} is on a read-only filesystem", reason="read_only")
+    free = stat.f_bavail * stat.f_frsize
+    if free < MIN_FREE_BYTES:
+        raise StoreUnavailable(f"{folder}: only {free} bytes free (need {MIN_FREE_BYTES})",
+                               reason="disk_full")
+
+
+def _unavailable(path: Path, err: BaseException) -> StoreUnavailable:
+    """Name the cause for a technician: locked, read-only, disk full, I/O, permissions."""
+    code = getattr(err, "sqlite_errorcode", None)
+    reasons = {sqlite3.SQLITE_BUSY: "locked", sqlite3.SQLITE_LOCKED: "locked",
+               sqlite3.SQLITE_READONLY: "read_only", sqlite3.SQLITE_FULL: "disk_full",
+               sqlite3.SQLITE_IOERR: "io_error", sqlite3.SQLITE_CANTOPEN: "cannot_open",
+               sqlite3.SQLITE_PERM: "permission"}
+    reason = reasons.get(code & 0xFF if isinstance(code, int) else -1, "cannot_open")
+    if isinstance(err, OSError):
+        reason = {28: "disk_full", 30: "read_only", 13: "permission"}.get(err.errno or 0,
+                                                                          "io_error")
+    return StoreUnavailable(f"{path}: {err}", reason=reason)
 
 
 def quarantine(path: Path, reason: str) -> Path:
@@ -205,24 +255,81 @@ def quarantine(path: Path, reason: str) -> Path:
 
 
 def open_database(path: Path) -> OfflineDatabase:
-    """Open (or create) the kiosk database; quarantine a damaged file and start fresh."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (or create) the kiosk database; salvage and replace only a corrupt file.
+
+    Raises StoreUnavailable for anything that is not proven corruption.
+    """
     conn: sqlite3.Connection | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_folder(path.parent)
         conn = _connect(path)
         _check_and_migrate(conn)
         return OfflineDatabase(path, conn)
-    except sqlite3.DatabaseError as err:
+    except StoreUnavailable:
         if conn is not None:
             conn.close()
+        raise
+    except (_Corrupt, sqlite3.DatabaseError, OSError) as err:
+        if conn is not None:
+            conn.close()
+        if not isinstance(err, _Corrupt) and (
+                getattr(err, "sqlite_errorcode", None) not in CORRUPTION_CODES):
+            raise _unavailable(path, err) from err
         reason = str(err)
+    return _replace_corrupt(path, reason)
+
+
+def _replace_corrupt(path: Path, reason: str) -> OfflineDatabase:
+    """Salvage into a new file beside the damaged one, then swap them (damaged kept)."""
+    fresh_path = path.with_name(path.name + ".salvage")
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            fresh_path.with_name(fresh_path.name + suffix).unlink()
+    try:
+        conn = _connect(fresh_path)
+        _check_and_migrate(conn)
+        report = salvage_into(path, conn)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
         moved = quarantine(path, reason)
-    conn = _connect(path)
-    _check_and_migrate(conn)
+        for suffix in ("", "-wal", "-shm"):
+            part = fresh_path.with_name(fresh_path.name + suffix)
+            if part.exists():
+                part.rename(path.with_name(path.name + suffix))
+        conn = _connect(path)
+    except (sqlite3.DatabaseError, OSError) as err:
+        # Nothing was moved unless the swap itself failed half-way; either way, no empty
+        # journal is served: the kiosk stays out of service with the damaged file kept.
+        raise _unavailable(path, err) from err
     fresh = OfflineDatabase(path, conn)
     with fresh.transaction() as tx:
         tx.execute(
             "INSERT INTO incidents (kind, detail, created_at) VALUES ('quarantine', ?, ?)",
-            (f"damaged database moved to {moved.name}: {reason}", utc_now()),
+            (f"damaged database moved to {moved.name}: {reason}; {report.summary()}",
+             utc_now()),
         )
     return fresh
+
+
+def lock_data_dir(folder: Path) -> int:
+    """Hold this data folder for this process; StoreUnavailable if another kiosk holds it.
+
+    The lock is an ``flock`` on ``<folder>/.kiosk.lock``, released by the kernel when the
+    process ends (even by SIGKILL), so a crash never leaves the kiosk locked out. Returns
+    the file descriptor, to be kept open for the process's life.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / ".kiosk.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:
+        raise _unavailable(folder, err) from err
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreUnavailable(f"{folder} is in use by another kiosk process",
+                               reason="in_use") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd

@@ -7,6 +7,8 @@ Exception tree::
     ├── UnknownRecord            no payment / submission / outbox item with that number
     ├── RecordTampered           an encrypted record failed authentication (flipped byte, moved row)
     ├── KeyFileError             the key file is missing, unreadable or readable by others
+    ├── StoreUnavailable         the database cannot be opened safely now (locked, read-only,
+    │                            disk full, I/O error, newer schema): out of service
     └── CatalogUnavailable       no catalog cached yet and the API cannot be reached
 """
 
@@ -52,3 +54,19 @@ class CatalogUnavailable(OfflineCacheError):
     """No catalog is cached and the central service cannot be reached."""
 
     message_key = "The list of procedures is not available right now."
+
+
+class StoreUnavailable(OfflineCacheError):
+    """The journal cannot be opened safely now; serving anyone would risk money.
+
+    ``reason`` is a short code for technicians and the out-of-service screen
+    (``locked``, ``in_use``, ``read_only``, ``disk_full``, ``io_error``, ``permission``,
+    ``cannot_open``, ``newer_schema``).
+    """
+
+    message_key = ("This kiosk is out of service right now. Please use another kiosk or ask "
+                   "at the desk.")
+
+    def __init__(self, log_text: str, reason: str) -> None:
+        super().__init__(log_text)
+        self.reason = reason
