@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import __version__
 from kiosk.kivy_setup import configure_kivy
 from kiosk.logging_setup import configure_logging
-from kiosk.runtime import Runtime, build_runtime
+from kiosk.runtime import Runtime, build_runtime, open_store
 from kiosk.settings import Settings
+from offline_cache.database import lock_data_dir
+from offline_cache.errors import KeyFileError, StoreUnavailable
 
 if TYPE_CHECKING:
     from kiosk.demo_panel import DemoPanel
     from screens.shell import KioskShell
 
 log = logging.getLogger(__name__)
+OUT_OF_SERVICE_RETRY_S = 5.0  # how often the out-of-service screen checks the fault again
 
 
 def prepare(settings: Settings) -> None:
@@ -95,6 +100,50 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     return KioskShell(options)
 
 
+def out_of_service_code(err: StoreUnavailable | KeyFileError) -> str:
+    """The short code technicians read on the out-of-service screen."""
+    return f"STORE-{err.reason}" if isinstance(err, StoreUnavailable) else "KEY-file"
+
+
+def store_opens(settings: Settings) -> bool:
+    """Tell whether the data folder and the journal can be taken now (then let them go)."""
+    try:
+        runtime_lock = lock_data_dir(settings.kiosk.data_dir)
+    except StoreUnavailable:
+        return False
+    try:
+        open_store(settings).close()
+    except (StoreUnavailable, KeyFileError):
+        return False
+    finally:
+        os.close(runtime_lock)
+    return True
+
+
+def run_out_of_service(settings: Settings, err: StoreUnavailable | KeyFileError, *,
+                       screenshot: Path | None = None, exit_after: float | None = None) -> bool:
+    """Show the out-of-service screen until the fault is gone; True if it went."""
+    code = out_of_service_code(err)
+    log.error("out of service (%s): %s", code, err)
+    configure_kivy(settings)
+    from screens.out_of_service import OutOfServiceApp
+
+    app = OutOfServiceApp(municipality=settings.kiosk.municipality, code=code,
+                          kiosk_mode=settings.kiosk.mode == "kiosk",
+                          recover=lambda: store_opens(settings), retry_s=OUT_OF_SERVICE_RETRY_S,
+                          screenshot=screenshot, exit_after=exit_after)
+    asyncio.run(app.async_run(async_lib="asyncio"))
+    return app.recovered
+
+
+def restart_process() -> NoReturn:
+    """Replace this process by a fresh start of the same command (same pid for systemd)."""
+    argv = sys.argv if getattr(sys, "frozen", False) else sys.orig_argv
+    log.info("restarting: %s", " ".join(argv))
+    logging.shutdown()
+    os.execv(sys.executable, argv)
+
+
 def run_shell(shell: KioskShell) -> None:
     """Run the Kivy app on asyncio until it stops."""
     asyncio.run(shell.async_run(async_lib="asyncio"))
@@ -102,8 +151,17 @@ def run_shell(shell: KioskShell) -> None:
 
 def run_kiosk(settings: Settings, *, screenshot: Path | None = None,
               exit_after: float | None = None, demo_panel: DemoPanel | None = None) -> int:
-    """Run the kiosk UI on the configured hardware until it is stopped (after prepare())."""
-    runtime = build_runtime(settings)
+    """Run the kiosk UI on the configured hardware until it is stopped (after prepare()).
+
+    A journal that cannot be opened safely shows "out of service" instead (never an empty
+    kiosk); once the fault is gone the process starts again from the top.
+    """
+    try:
+        runtime = build_runtime(settings)
+    except (StoreUnavailable, KeyFileError) as err:
+        if run_out_of_service(settings, err, screenshot=screenshot, exit_after=exit_after):
+            restart_process()
+        return 0
     try:
         shell = build_shell(settings, runtime, screenshot=screenshot, exit_after=exit_after,
                             demo_panel=demo_panel)

@@ -10,6 +10,7 @@ refuses new sales.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from kiosk.enrolment import EnrolmentFileError, load_enrolment
 from kiosk.services import payment_recovery
 from kiosk.services.ui_state import UiState
 from kiosk.settings import OfflineSection, Settings
-from offline_cache.database import OfflineDatabase
+from offline_cache.database import OfflineDatabase, lock_data_dir
 from offline_cache.delivery import Uploader
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import Payment
@@ -51,6 +52,7 @@ class Runtime:
     ui_state: UiState
     devices: DeviceHub = field(default_factory=lambda: DeviceHub(None, None, None))
     print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
+    data_lock: int | None = None  # flock on the data folder (lock_data_dir), held until close
     _devices_started: bool = field(default=False, init=False)
     _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
     _catalog_thread: threading.Thread | None = field(default=None, init=False)
@@ -133,11 +135,23 @@ class Runtime:
             self.print_jobs_db.close()
         self.api.close()
         self.store.close()
+        if self.data_lock is not None:
+            os.close(self.data_lock)
+            self.data_lock = None
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    """Open the store and connect the API client with this kiosk's saved enrolment."""
-    store = open_store(settings)
+    """Hold the data folder, open the store and connect the API client with the enrolment.
+
+    Raises StoreUnavailable (another kiosk holds the folder; the journal cannot be opened
+    safely) or KeyFileError: the caller shows "out of service", never an empty kiosk.
+    """
+    data_lock = lock_data_dir(settings.kiosk.data_dir)
+    try:
+        store = open_store(settings)
+    except BaseException:
+        os.close(data_lock)
+        raise
     try:
         enrolment = load_enrolment(settings.data_path(settings.api.enrolment_file))
     except EnrolmentFileError as err:
@@ -152,7 +166,7 @@ def build_runtime(settings: Settings) -> Runtime:
     devices = DeviceHub(_build_eid(settings), _build_printer(settings, print_jobs_db),
                         terminal_from_settings(settings.devices.payment))
     return Runtime(store, api, uploader, build_sync_worker(store, uploader, settings.offline),
-                   UiState(), devices, print_jobs_db)
+                   UiState(), devices, print_jobs_db, data_lock)
 
 
 def open_store(settings: Settings) -> OfflineStore:
