@@ -22,10 +22,12 @@ from drivers.payment.registry import terminal_from_settings
 from drivers.printer.driver import EscposReceiptPrinter, build_printer
 from drivers.printer.profile import ProfileError
 from drivers.worker import DeviceWorker
+from kiosk import __version__
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
 from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
+from kiosk.heartbeat import HeartbeatReporter
 from kiosk.services import payment_recovery
 from kiosk.services.ui_state import UiState
 from kiosk.settings import OfflineSection, Settings
@@ -53,6 +55,7 @@ class Runtime:
     devices: DeviceHub = field(default_factory=lambda: DeviceHub(None, None, None))
     print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
     data_lock: int | None = None  # flock on the data folder (lock_data_dir), held until close
+    heartbeat: HeartbeatReporter | None = None
     _devices_started: bool = field(default=False, init=False)
     _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
     _catalog_thread: threading.Thread | None = field(default=None, init=False)
@@ -73,6 +76,8 @@ class Runtime:
                                                 name="catalog-refresh", daemon=True)
         self._catalog_thread.start()
         self.sync.start()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
 
     def _refresh_catalog(self) -> None:
         before = self.store.catalog.cached()
@@ -129,6 +134,8 @@ class Runtime:
         """Stop the sync worker and the devices, then release the API session and the database."""
         if self._catalog_thread is not None:
             self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         self.sync.stop()
         self.devices.close()
         if self.print_jobs_db is not None:
@@ -165,8 +172,11 @@ def build_runtime(settings: Settings) -> Runtime:
     print_jobs_db = store.database.reopen()
     devices = DeviceHub(_build_eid(settings), _build_printer(settings, print_jobs_db),
                         terminal_from_settings(settings.devices.payment))
-    return Runtime(store, api, uploader, build_sync_worker(store, uploader, settings.offline),
-                   UiState(), devices, print_jobs_db, data_lock)
+    sync = build_sync_worker(store, uploader, settings.offline)
+    heartbeat = HeartbeatReporter(store, devices, sync, version=__version__,
+                                  interval_s=settings.api.heartbeat_interval_s)
+    return Runtime(store, api, uploader, sync, UiState(), devices, print_jobs_db, data_lock,
+                   heartbeat)
 
 
 def open_store(settings: Settings) -> OfflineStore:

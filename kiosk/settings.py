@@ -84,6 +84,7 @@ class ApiSection(_Section):
         default_factory=list)
     enrolment_file: Path = Path("enrolment.json")
     required: bool = True
+    heartbeat_interval_s: Seconds = 60  # health report to the API (kiosk/heartbeat.py)
 
 
 class DevicesSection(_Section):

@@ -100,6 +100,13 @@ class Outbox:
             tx.execute("DELETE FROM outbox WHERE kind = 'heartbeat' AND state = 'pending'")
             return enqueue(tx, self._cipher, "heartbeat", body, stream="heartbeat")
 
+    def oldest_pending_at(self) -> str | None:
+        """When the oldest item still waiting for delivery was queued (heartbeats aside)."""
+        with self._database.reading() as conn:
+            row = conn.execute("SELECT min(created_at) FROM outbox WHERE state = 'pending'"
+                               " AND kind != 'heartbeat'").fetchone()
+        return None if row[0] is None else str(row[0])
+
     def due(self, limit: int = 50) -> list[OutboxItem]:
         """Return the next pending items in order; park any that fails authentication."""
         with self._database.reading() as conn:
