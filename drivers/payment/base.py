@@ -57,6 +57,14 @@ class RefundResult:
 
 
 @dataclass(frozen=True)
+class BatchTotals:
+    """The terminal's own count of the open batch (sales since the last close)."""
+
+    sales_count: int
+    sales_total_cents: int
+
+
+@dataclass(frozen=True)
 class CloseResult:
     """The answer to the end-of-day close."""
 
@@ -94,6 +102,12 @@ class PaymentTerminal(Protocol):
 
     def close_day(self) -> CloseResult:
         """Run the end-of-day close (settles the batch at the bank)."""
+
+    def batch_totals(self) -> BatchTotals:
+        """Return the terminal's count and total of the open batch."""
+
+    def batch_detail(self) -> list[SaleResult]:
+        """Return every sale of the open batch, as the terminal remembers it."""
 
     def add_listener(self, listener: DeviceListener) -> None:
         """Receive a DeviceStatus whenever the terminal's state changes."""

@@ -27,6 +27,7 @@ from drivers.base import (
 )
 from drivers.payment import transbank_messages as msg
 from drivers.payment.base import (
+    BatchTotals,
     CloseResult,
     OutcomeUnknown,
     ProgressCallback,
@@ -40,6 +41,7 @@ from drivers.worker import DeviceWorker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_BATCH = 10_000  # sales in one batch: more is a terminal that never stops talking
 
 
 class TransbankTerminal:
@@ -94,6 +96,25 @@ class TransbankTerminal:
             return msg.parse_close(link.receive(self._deadline()))
         return self._run(exchange)
 
+    def batch_totals(self) -> BatchTotals:
+        """Ask for the count and total of the open batch."""
+        def exchange(link: Link) -> BatchTotals:
+            link.send(msg.simple_command(msg.TOTALS), resend_on_silence=True)
+            return msg.parse_totals(link.receive(self._deadline()))
+        return self._run(exchange)
+
+    def batch_detail(self) -> list[SaleResult]:
+        """Ask for every sale of the open batch (one frame each, then a closing frame)."""
+        def exchange(link: Link) -> list[SaleResult]:
+            link.send(msg.simple_command(msg.DETAIL), resend_on_silence=True)
+            sales: list[SaleResult] = []
+            while (sale := msg.parse_detail_line(link.receive(self._deadline()))) is not None:
+                sales.append(sale)
+                if len(sales) > MAX_BATCH:
+                    raise TerminalProtocolError(f"sales detail longer than {MAX_BATCH}")
+            return sales
+        return self._run(exchange)
+
     def add_listener(self, listener: DeviceListener) -> None:
         """Receive a DeviceStatus on every state change."""
         self._listeners.append(listener)
@@ -139,6 +160,9 @@ class TransbankTerminal:
             if isinstance(err, LineDown) and link.bytes_written == before:
                 raise  # nothing left the kiosk: definitely not charged
             raise OutcomeUnknown(f"{command[:4]!r} outcome unknown: {err}") from err
+        except Exception as err:  # once bytes left, no error may be read as "not sent"
+            raise OutcomeUnknown(f"{command[:4]!r} outcome unknown: {type(err).__name__}: "
+                                 f"{err}") from err
 
     def _deadline(self) -> float:
         return time.monotonic() + self.response_timeout_s

@@ -12,12 +12,26 @@ Only the ticket, amount, codes, operation number, card type and last four digits
 the account number, voucher and everything else is dropped here, at the boundary.
 Amounts: the terminal counts whole pesos (CLP has no minor unit in use), the kiosk counts
 hundredths ("cents") everywhere, so the driver multiplies or divides by 100 here only.
+
+Every field is checked against its documented width before it is used: a garbled or hostile
+answer (a 5,000-digit amount, say) is a :class:`TerminalProtocolError`, never a Python
+error that a caller could mistake for "nothing was sent".
+
+Batch commands: totals ``0700`` -> ``0710|code|count|total`` (pesos), and the sales detail
+``0260|0|``, answered with one ``0260`` frame per sale of the open batch (the sale layout
+above), the last one with an empty authorization code.
 """
 
 from __future__ import annotations
 
 from drivers.payment import codes
-from drivers.payment.base import CloseResult, RefundResult, SaleResult, TerminalProtocolError
+from drivers.payment.base import (
+    BatchTotals,
+    CloseResult,
+    RefundResult,
+    SaleResult,
+    TerminalProtocolError,
+)
 
 POLL = "0100"
 SALE = "0200"
@@ -26,6 +40,9 @@ LAST_SALE = "0250"
 LAST_SALE_ANSWER = "0260"
 CLOSE = "0500"
 CLOSE_ANSWER = "0510"
+TOTALS = "0700"
+TOTALS_ANSWER = "0710"
+DETAIL = "0260"
 INTERMEDIATE = "0900"
 REFUND = "1200"
 REFUND_ANSWER = "1210"
@@ -56,8 +73,9 @@ def refund_command(operation_number: str) -> bytes:
 
 
 def simple_command(function: str) -> bytes:
-    """Encode poll, last sale or close."""
-    return {POLL: b"0100", LAST_SALE: b"0250|", CLOSE: b"0500||"}[function]
+    """Encode poll, last sale, close, totals or the sales detail (never printed there)."""
+    return {POLL: b"0100", LAST_SALE: b"0250|", CLOSE: b"0500||", TOTALS: b"0700||",
+            DETAIL: b"0260|0|"}[function]
 
 
 def function_of(data: bytes) -> str:
@@ -108,6 +126,23 @@ def parse_sale(data: bytes, expected: str = SALE_ANSWER) -> SaleResult | None:
     )
 
 
+def parse_totals(data: bytes) -> BatchTotals:
+    """Parse a 0710 answer: how many sales and how much since the last close."""
+    fields = fields_of(data, TOTALS_ANSWER, 4)
+    code = _code(fields[1])
+    if code != codes.APPROVED_CODE:
+        raise TerminalProtocolError(f"totals refused with code {code}")
+    return BatchTotals(_number(fields[2], 6), _number(fields[3], 12) * 100)
+
+
+def parse_detail_line(data: bytes) -> SaleResult | None:
+    """Parse one 0260 frame of the sales detail; None for the closing frame."""
+    fields = fields_of(data, DETAIL, 12)
+    if _text(fields[5]) is None:
+        return None
+    return parse_sale(data, DETAIL)
+
+
 def parse_refund(data: bytes) -> RefundResult:
     """Parse a 1210 answer."""
     fields = fields_of(data, REFUND_ANSWER, 6)
@@ -130,23 +165,40 @@ def _code(text: str) -> str:
     return text
 
 
-def _text(text: str) -> str | None:
+# Widest value each field may carry; anything longer is a broken or hostile answer.
+MAX_TEXT = 40  # authorization code, operation number, card type, dates
+MAX_ACCOUNT = 24  # last-four field (the terminal may pad it)
+
+
+def _bounded(text: str, width: int) -> str:
     stripped = text.strip()
-    return stripped or None
+    if len(stripped) > width:
+        raise TerminalProtocolError(f"field of {len(stripped)} characters (at most {width})")
+    return stripped
+
+
+def _text(text: str) -> str | None:
+    return _bounded(text, MAX_TEXT) or None
+
+
+def _number(text: str, width: int) -> int:
+    stripped = _bounded(text, width)
+    if not _digits(stripped):
+        raise TerminalProtocolError(f"field {stripped[:12]!r} is not a number")
+    return int(stripped)
 
 
 def _ticket(text: str) -> int:
-    stripped = text.strip()
+    stripped = _bounded(text, 6)
     return int(stripped) if _digits(stripped) else 0  # 0: not one of our tickets
 
 
 def _pesos(text: str) -> int:
-    stripped = text.strip()
-    return int(stripped) if _digits(stripped) else 0
+    return _number(text, len(str(MAX_PESOS)))
 
 
 def _last4(text: str) -> str | None:
-    stripped = text.strip()
+    stripped = _bounded(text, MAX_ACCOUNT)
     return stripped[-4:] if len(stripped) >= 4 and _digits(stripped[-4:]) else None
 
 

@@ -206,3 +206,40 @@ def test_invalid_amount_or_ticket_is_refused_before_anything_is_sent(
             terminal_line.driver.sale(amount, ticket, lambda _: None)
     assert terminal_line.simulator.commands_seen == []
 
+
+
+@pytest.mark.parametrize("field", [4, 5, 6, 10])  # ticket, authorization, amount, operation
+def test_an_oversized_field_after_a_charge_is_unknown_never_not_sent(
+        terminal_line: TerminalLine, field: int) -> None:
+    terminal_line.memory.queue(Script(oversize_field=field))
+    with pytest.raises(OutcomeUnknown):
+        terminal_line.driver.sale(1_500_000, 77, lambda _: None)
+    (charged,) = terminal_line.memory.approved  # the bank took the money
+    last = terminal_line.driver.last_sale()
+    assert last is not None and last.ticket == 77
+    assert last.authorization_code == charged.authorization_code
+
+
+def test_batch_totals_and_detail_list_every_sale_since_the_close(
+        terminal_line: TerminalLine) -> None:
+    driver, memory = terminal_line.driver, terminal_line.memory
+    assert driver.batch_totals().sales_count == 0 and driver.batch_detail() == []
+    driver.sale(1_500_000, 1, lambda _: None)
+    memory.queue(Script(Fault.DECLINE))
+    driver.sale(20_000, 2, lambda _: None)
+    driver.sale(300_000, 3, lambda _: None)
+    memory.foreign_sale(5_000)  # another till used the terminal
+    totals = driver.batch_totals()
+    assert (totals.sales_count, totals.sales_total_cents) == (3, 1_800_000 + 5_000 * 100)
+    detail = driver.batch_detail()
+    assert [s.ticket for s in detail] == [1, 3, 900001]
+    assert all(s.approved and s.authorization_code for s in detail)
+    assert detail[0].operation_number == memory.approved[0].operation_number
+    driver.close_day()
+    assert driver.batch_totals().sales_count == 0 and driver.batch_detail() == []
+
+
+def test_a_terminal_that_was_reset_holds_no_last_sale(terminal_line: TerminalLine) -> None:
+    terminal_line.driver.sale(1_000, 5, lambda _: None)
+    terminal_line.memory.forget()
+    assert terminal_line.driver.last_sale() is None

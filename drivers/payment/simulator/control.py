@@ -4,6 +4,8 @@ One JSON object per line over TCP on 127.0.0.1, one answer line back::
 
     {"script": {"fault": "decline", "code": "05"}}  ->  {"queued": 1}
     {"state": true}                                  ->  {"last_sale": {...}, "approved": 2, ...}
+    {"foreign_sale": 1500}    another till used the terminal: an approved sale not ours
+    {"forget": true}          the terminal was reset or swapped: no last sale any more
 
 Run ``python -m drivers.payment.simulator.control --control-port N decline --code 05``.
 """
@@ -27,10 +29,16 @@ def handle(memory: TerminalMemory, request: dict[str, Any]) -> dict[str, Any]:
         spec = dict(request["script"])
         memory.queue(Script(fault=Fault(spec.pop("fault")), **spec))
         return {"queued": len(memory.scripts)}
+    if "foreign_sale" in request:
+        return {"sale": asdict(memory.foreign_sale(int(request["foreign_sale"])))}
+    if request.get("forget"):
+        memory.forget()
+        return {"forgotten": True}
     if request.get("state"):
         with memory.lock:
             last = asdict(memory.last_sale) if memory.last_sale else None
             return {"last_sale": last, "approved": [asdict(s) for s in memory.approved],
+                    "batch": [asdict(s) for s in memory.batch],
                     "closes": memory.closes, "sale_commands": memory.sale_commands}
     return {"error": "unknown request"}
 

@@ -33,6 +33,10 @@ class Script:
     charged: bool = False  # NO_ANSWER: the host approved before the terminal went silent
     bad_copies: int = 1  # GARBLED
     delay_s: float = 1.0  # SLOW
+    # Answers a faulty or hostile terminal could give for an approved sale:
+    answer_amount: int | None = None  # approve this many pesos instead of the amount asked
+    answer_ticket: str | None = None  # answer for this ticket instead of ours
+    oversize_field: int | None = None  # pad this field of the answer to 5,000 digits
 
     @property
     def approves(self) -> bool:
@@ -64,6 +68,7 @@ class TerminalMemory:
     terminal_id: str = "SIM00001"
     last_sale: SimSale | None = None
     approved: list[SimSale] = field(default_factory=list)
+    batch: list[SimSale] = field(default_factory=list)  # approved since the last close
     refunded: set[str] = field(default_factory=set)
     closes: int = 0
     sale_commands: int = 0
@@ -86,17 +91,41 @@ class TerminalMemory:
         with self.lock:
             self.sale_commands += 1
             if script.approves:
-                operation = self.next_operation
-                self.next_operation += 1
-                sale = SimSale(ticket, amount, "00", f"{(operation * 7919) % 999983:06d}",
-                               f"{operation:06d}", "DB" if operation % 2 else "CR",
-                               f"{4242 + operation % 10:04d}", "  ************4242    ")
-                self.approved.append(sale)
+                sale = self._approve(script.answer_ticket or ticket,
+                                     amount if script.answer_amount is None
+                                     else script.answer_amount)
             else:
                 code = "07" if script.fault is Fault.CANCEL else script.code
                 sale = SimSale(ticket, amount, code)
             self.last_sale = sale
             return sale
+
+    def _approve(self, ticket: str, amount: int) -> SimSale:
+        operation = self.next_operation
+        self.next_operation += 1
+        sale = SimSale(ticket, amount, "00", f"{(operation * 7919) % 999983:06d}",
+                       f"{operation:06d}", "DB" if operation % 2 else "CR",
+                       f"{4242 + operation % 10:04d}", "  ************4242    ")
+        self.approved.append(sale)
+        self.batch.append(sale)
+        return sale
+
+    def foreign_sale(self, amount: int, ticket: str = "900001") -> SimSale:
+        """Someone else used the terminal (another till, a technician's test sale)."""
+        with self.lock:
+            sale = self._approve(ticket, amount)
+            self.last_sale = sale
+            return sale
+
+    def forget(self) -> None:
+        """The terminal was reset or swapped: it remembers no last sale any more."""
+        with self.lock:
+            self.last_sale = None
+
+    def totals(self) -> tuple[int, int]:
+        """Sales and pesos in the open batch."""
+        with self.lock:
+            return len(self.batch), sum(s.amount_pesos for s in self.batch)
 
     def refund(self, operation: str) -> tuple[str, str, str]:
         """Refund an approved operation: (code, authorization code, operation number)."""
@@ -113,3 +142,4 @@ class TerminalMemory:
         """Settle the batch: approved sales are no longer refundable from the terminal."""
         with self.lock:
             self.closes += 1
+            self.batch.clear()

@@ -102,7 +102,12 @@ class TerminalSimulator:
             "0250": self._last_sale,
             "1200": self._refund,
             "0500": self._close,
+            "0700": self._totals,
         }
+        if function == "0260":  # the sales detail: several answer frames
+            self.port.write(bytes([ACK]))
+            self._detail()
+            return
         handler = handlers.get(function)
         if handler is None:
             self.port.write(bytes([NAK]))
@@ -141,7 +146,12 @@ class TerminalSimulator:
             self._disconnect()
             return
         bad = script.bad_copies if script.fault is Fault.GARBLED else 0
-        self._send(self._sale_answer("0210", sale), bad_copies=bad)
+        answer = self._sale_answer("0210", sale)
+        if script.oversize_field is not None:
+            fields = answer.split("|")
+            fields[script.oversize_field] = "9" * 5000
+            answer = "|".join(fields)
+        self._send(answer, bad_copies=bad)
 
     def _last_sale(self, fields: list[str]) -> str:
         self._on_event("last_sale_asked")
@@ -157,6 +167,17 @@ class TerminalSimulator:
     def _close(self, fields: list[str]) -> str:
         self.memory.close_day()
         return f"0510|00|{self._ids()}||"
+
+    def _totals(self, fields: list[str]) -> str:
+        count, pesos = self.memory.totals()
+        return f"0710|00|{count}|{pesos}|"
+
+    def _detail(self) -> None:
+        with self.memory.lock:
+            batch = list(self.memory.batch)
+        for sale in batch:
+            self._send(self._sale_answer("0260", sale))
+        self._send("0260|00|" + self._ids() + "|||" + "|" * 14)
 
     def _sale_answer(self, function: str, sale: SimSale) -> str:
         now = time.strftime("%d%m%Y|%H%M%S")
