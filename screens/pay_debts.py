@@ -13,8 +13,8 @@ from typing import Any
 from babel.dates import format_date
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.money import Money, format_money
 from common.text import N_
-from drivers.printer.receipt import format_amount
 from kiosk.services.pay_bills import PayableBill, PayError
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen
@@ -108,7 +108,7 @@ class PayDebtsScreen(PayScreen):
         self.has_debts = bool(bills)
         for bill in bills:
             chosen = bill.reference in self._chosen
-            amount = format_amount(bill.amount_cents)
+            amount = format_money(Money(bill.amount_cents), language)
             button = ListButton(
                 item_id=bill.reference,
                 title=f"{bill_title(bill, language, translate)}: {amount}",
@@ -117,7 +117,7 @@ class PayDebtsScreen(PayScreen):
             button.bind(on_release=lambda b: self.toggle(b.item_id))
             box.add_widget(button)
         chosen_cents = sum(b.amount_cents for b in bills if b.reference in self._chosen)
-        self.total = format_amount(chosen_cents) if bills else ""
+        self.total = format_money(Money(chosen_cents), language) if bills else ""
 
     def go_pay(self) -> None:
         """Confirm the chosen debts."""

@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from common.money import Money, format_money
 from common.text import N_
 from drivers.printer.base import ReceiptPrinter
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, format_amount
+from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
 from kiosk.i18n import load_catalog
 from kiosk.services.browse_catalog import pick
 from kiosk.services.payment_receipt import PENDING_CONFIRMATION, THANKS
@@ -74,7 +75,7 @@ def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
     """Describe a submitted request for paper and screen, in ``language``."""
     text = load_catalog(language)._
     fee = fee_cents(procedure)
-    detail = text(FEE_AT_OFFICE).format(amount=format_amount(fee)) if fee else ""
+    detail = text(FEE_AT_OFFICE).format(amount=format_money(Money(fee), "es_CL")) if fee else ""
     footer: list[str] = []
     if submitted.pending_confirmation:
         footer.append(text(PENDING_NOTE))
