@@ -1,11 +1,16 @@
-"""Entry points for ``kiosk doctor`` and the technician's test print.
+"""``kiosk doctor``'s printer lines, and the throw-away driver the test print uses.
 
 Both take only the printer's settings: they build the profile and a driver with a
-throw-away in-memory job store (a test print needs no reprint), so the CLI can call them
-before the kiosk's database exists.
+throw-away in-memory job store (a test print needs no reprint), so the CLI can use them
+before the kiosk's database exists. The test receipt itself is the kiosk's
+(``kiosk.receipts.technician``).
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlite_utils import Database
 
@@ -17,9 +22,18 @@ from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobStore
 
 
-def _driver(settings: PrinterSection, worker: DeviceWorker) -> EscposReceiptPrinter:
+@contextmanager
+def throwaway_printer(settings: PrinterSection,
+                      name: str = "printer-test") -> Iterator[EscposReceiptPrinter]:
+    """Open a driver whose jobs are forgotten afterwards; raises ProfileError."""
     profile = profile_from_settings(settings)
-    return EscposReceiptPrinter(settings, profile, PrintJobStore(Database(memory=True)), worker)
+    # any thread may print: the driver hops to its own worker for the device itself
+    jobs = PrintJobStore(Database(sqlite3.connect(":memory:", check_same_thread=False)))
+    worker = DeviceWorker(name)
+    try:
+        yield EscposReceiptPrinter(settings, profile, jobs, worker)
+    finally:
+        worker.close()
 
 
 def diagnose(settings: PrinterSection) -> list[Diagnosis]:
@@ -35,20 +49,5 @@ def diagnose(settings: PrinterSection) -> list[Diagnosis]:
     lines = [Diagnosis("printer profile", True,
                        f"{profile.escpos_profile}, {profile.codepage}, "
                        f"{profile.width_chars} columns", required=settings.required)]
-    worker = DeviceWorker("printer-doctor")
-    try:
-        return lines + _driver(settings, worker).diagnose()
-    finally:
-        worker.close()
-
-
-def test_print(settings: PrinterSection) -> int:
-    """Print the test receipt; raises ProfileError, PrintBlocked or PrintFailed."""
-    worker = DeviceWorker("printer-test")
-    try:
-        return _driver(settings, worker).test_print()
-    finally:
-        worker.close()
-
-
-test_print.__test__ = False  # type: ignore[attr-defined]  # a CLI entry point, not a pytest test
+    with throwaway_printer(settings, "printer-doctor") as printer:
+        return lines + printer.diagnose()

@@ -3,6 +3,7 @@
 The same :class:`Receipt` is rendered to ESC/POS (``escpos_render``), shown on screen
 (``screens/widgets/receipt_preview``) and stored as JSON for a reprint (``offline_cache``).
 Amounts are integer cents in the receipt's currency, written by :func:`common.money.format_money`.
+The receipts themselves are built by :mod:`kiosk.receipts`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ from typing import Any
 from common.money import PESO, Money, format_money
 
 COPY_MARK = {"es": "COPIA", "en": "COPY"}
-
-
-def verification_link(base_url: str, reference: str) -> str:
-    """Build the URL printed in the QR: the site's verification page plus the reference."""
-    return f"{base_url.rstrip('/')}/{reference}"
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, cast
 
 from common.text import N_
-from drivers.base import DriverError
 from drivers.payment.base import PaymentTerminal, TerminalUnavailable
-from drivers.printer.base import PrintBlocked, PrintFailed, ReceiptPrinter
 from drivers.printer.receipt import Receipt
-from drivers.worker import DeviceWorker
 from kiosk import bill_barcode
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
+from kiosk.receipts.payment import build_payment_receipt, print_paid_receipt
 from kiosk.services import card_payment
-from kiosk.services.payment_receipt import build_payment_receipt
 from kiosk.settings import KioskSection
 from offline_cache.journal import Journal, Payment, PaymentState
 from offline_cache.sync import LinkState, SyncWorker
@@ -63,10 +59,6 @@ def normalise_reference(typed: str) -> str | None:
     """
     compact = re.sub(r"[\s\-./]", "", typed).upper()
     return compact if re.fullmatch(r"[A-Z0-9]{1,40}", compact) else None
-
-
-class PrinterWithWorker(ReceiptPrinter, Protocol):
-    worker: DeviceWorker
 
 
 @dataclass(frozen=True)
@@ -290,31 +282,11 @@ class PayBills:
 
     async def _print(self, payment: Payment, receipt: Receipt, pending: bool,
                      job_id: int | None = None) -> PayOutcome:
-        printer = self.devices.printer
-        on_screen = PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
-                               receipt, job_id, pending)
-        if printer is None:
-            return on_screen
-        worker = cast(PrinterWithWorker, printer).worker  # the driver's own thread
-        try:
-            if job_id is None:
-                job_id = await worker.run(printer.print_receipt, receipt)
-            else:
-                await worker.run(printer.reprint, job_id)
-        except (PrintBlocked, PrintFailed) as err:
-            log.warning("ticket %06d paid; receipt job %d not printed: %s",
-                        payment.ticket, err.job_id, err)
-            return PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
-                              receipt, err.job_id, pending)
-        except DriverError as err:
-            log.warning("ticket %06d paid; printer failed: %s", payment.ticket, err)
-            return on_screen
-        current = await asyncio.to_thread(self.journal.get, payment.ticket)
-        if current.state is not PaymentState.RECEIPT_PRINTED:
-            current = await asyncio.to_thread(self.journal.record_receipt_printed,
-                                              payment.ticket)
-        return PayOutcome(PayResult.PAID_PRINTED, RECEIPT_PRINTED, current, receipt, job_id,
-                          pending)
+        current, attempt = await print_paid_receipt(self.devices.printer, self.journal, payment,
+                                                    receipt, reprint_of=job_id)
+        result, message = ((PayResult.PAID_PRINTED, RECEIPT_PRINTED) if attempt.printed
+                           else (PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN))
+        return PayOutcome(result, message, current, receipt, attempt.job_id, pending)
 
     async def reprint(self, outcome: PayOutcome) -> PayOutcome:
         """Print a paid receipt that stayed on screen (paper back); never charges again."""

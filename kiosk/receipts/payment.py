@@ -1,4 +1,4 @@
-"""Build the receipt of a card payment from the journal row (model of drivers.printer.receipt).
+"""The receipt of a card payment, built from its journal row, and noted there once printed.
 
 The verification QR carries the payment's Idempotency-Key: the API stores it with the
 payment, so the key finds the payment at the town hall even when the receipt was printed
@@ -7,30 +7,27 @@ offline, before the API gave the payment an id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import urlencode
 
 from common.text import N_
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
+from drivers.printer.base import ReceiptPrinter
+from drivers.printer.receipt import Receipt, ReceiptLine
 from kiosk.i18n import load_catalog
+from kiosk.receipts.printing import PrintAttempt, print_receipt
+from kiosk.receipts.verification import verification_url
+from kiosk.receipts.wording import PAPER_LOCALE, PENDING_CONFIRMATION, THANKS, header
 from kiosk.settings import KioskSection
-from offline_cache.journal import Payment
+from offline_cache.journal import Journal, Payment, PaymentState
 
-PENDING_CONFIRMATION = N_("Pending confirmation")
 CONFIRMED = N_("Payment confirmed")
 TITLE = N_("Payment receipt")
-THANKS = N_("Thank you for using the municipal kiosk.")
 
 
 def payment_reference(payment: Payment) -> str:
     """The short reference printed as text and as a Code128 barcode."""
     return f"PAG-{payment.ticket:06d}"
-
-
-def verification_url(base_url: str, payment: Payment) -> str:
-    """The URL in the QR: the site's verification page with the payment's key."""
-    return f"{base_url}?{urlencode({'ref': payment.idempotency_key})}"
 
 
 def build_payment_receipt(kiosk: KioskSection, payment: Payment,
@@ -40,7 +37,7 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
     if not payment.authorization_code:
         raise ValueError(f"ticket {payment.ticket} is not authorized: no receipt")
     text = load_catalog(language)._
-    lines: Sequence[ReceiptLine] = tuple(
+    lines = tuple(
         ReceiptLine(_describe(descriptions.get(bill["reference"], {}), language,
                               bill["reference"]),
                     int(bill["amount_cents"]), bill["reference"])
@@ -49,11 +46,25 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
     footer = (f"{card} · {payment.authorization_code} · {payment.operation_number}",
               text(THANKS))
     return Receipt(
-        header=ReceiptHeader(kiosk.municipality, kiosk.id, issued_at, text(TITLE)),
-        lines=tuple(lines), reference=payment_reference(payment),
-        verification_url=verification_url(kiosk.verification_url, payment),
+        header=header(kiosk, issued_at, text(TITLE)), lines=lines,
+        reference=payment_reference(payment),
+        verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
         status_text=text(PENDING_CONFIRMATION if pending else CONFIRMED),
-        footer=footer, language=language)  # amounts stay in es_CL: pesos of this town
+        footer=footer, locale=PAPER_LOCALE, language=language)
+
+
+async def print_paid_receipt(printer: ReceiptPrinter | None, journal: Journal,
+                             payment: Payment, receipt: Receipt, *,
+                             reprint_of: int | None = None) -> tuple[Payment, PrintAttempt]:
+    """Print a paid receipt (or reprint its job) and note it in the journal once on paper."""
+    attempt = await print_receipt(printer, receipt, f"ticket {payment.ticket:06d} paid",
+                                  reprint_of=reprint_of)
+    if not attempt.printed:
+        return payment, attempt
+    current = await asyncio.to_thread(journal.get, payment.ticket)
+    if current.state is not PaymentState.RECEIPT_PRINTED:
+        current = await asyncio.to_thread(journal.record_receipt_printed, payment.ticket)
+    return current, attempt
 
 
 def _describe(description: Mapping[str, str], language: str, fallback: str) -> str:
