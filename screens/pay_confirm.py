@@ -11,7 +11,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from common.money import Money, format_money
+from common.money import format_money
 from common.text import N_
 from screens.pay_debts import bill_title
 from screens.pay_screen import PayScreen
@@ -50,10 +50,9 @@ class PayConfirmScreen(PayScreen):
             return
         translate, language = self.app.i18n._, self.app.language
         self.lines = "\n".join(
-            f"•  {bill_title(b, language, translate)}: "
-            f"{format_money(Money(b.amount_cents), language)}"
+            f"•  {bill_title(b, language, translate)}: {format_money(b.amount, language)}"
             for b in selection.bills)
-        self.total = format_money(Money(selection.total_cents), language)
+        self.total = format_money(selection.total, language)
         self.offline = self.flow.offline or not self.online()
         self.needs_choice = self.flow.needs_receipt_choice()
         unavailable = self.flow.unavailable()

@@ -13,7 +13,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from common.money import Money, format_money
+from common.money import format_money
 from common.text import N_
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
@@ -38,7 +38,7 @@ class PayProgressScreen(PayScreen):
         selection = self.flow.selection
         self.message = FOLLOW_TERMINAL
         self.total = ("" if selection is None
-                      else format_money(Money(selection.total_cents), self.app.language))
+                      else format_money(selection.total, self.app.language))
         if selection is None or selection.state is not SelectionState.OPEN:
             log.warning("pay progress shown without an open selection; nothing charged")
             return

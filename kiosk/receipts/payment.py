@@ -38,9 +38,8 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
         raise ValueError(f"ticket {payment.ticket} is not authorized: no receipt")
     text = load_catalog(language)._
     lines = tuple(
-        ReceiptLine(_describe(descriptions.get(bill["reference"], {}), language,
-                              bill["reference"]),
-                    int(bill["amount_cents"]), bill["reference"])
+        ReceiptLine(_describe(descriptions.get(bill.reference, {}), language, bill.reference),
+                    bill.amount.cents, bill.reference)
         for bill in payment.bills)
     card = f"{payment.card_type or ''} ****{payment.card_last4 or ''}".strip()
     footer = (f"{card} · {payment.authorization_code} · {payment.operation_number}",
@@ -50,7 +49,8 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
         reference=payment_reference(payment),
         verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
         status_text=text(PENDING_CONFIRMATION if pending else CONFIRMED),
-        footer=footer, locale=PAPER_LOCALE, language=language)
+        footer=footer, currency=payment.amount.currency, locale=PAPER_LOCALE,
+        language=language)
 
 
 async def print_paid_receipt(printer: ReceiptPrinter | None, journal: Journal,

@@ -2,6 +2,7 @@
 
 One :class:`PayBills` per citizen session. Money rules:
 
+* the total is summed once, when the bills are chosen, and must be whole pesos right then.
 * a :class:`Selection` is paid at most once: it is sealed as soon as the terminal approved
   (or its outcome is unknown); pressing "Back" and paying again raises SelectionUsed, and a
   bill paid in this session cannot be selected again (AlreadyPaid), nor paid in any later
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from common.money import AmountError, Money, total
 from common.text import N_
 from drivers.payment.base import PaymentTerminal, TerminalUnavailable
 from drivers.printer.receipt import Receipt
@@ -36,7 +38,7 @@ from kiosk.i18n import load_catalog
 from kiosk.receipts.payment import build_payment_receipt, print_paid_receipt
 from kiosk.services import card_payment
 from kiosk.settings import KioskSection
-from offline_cache.journal import Journal, Payment, PaymentState
+from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
 from offline_cache.sync import LinkState, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ class PayableBill:
     """A debt the citizen may pay, from the API or from a bill's barcode."""
 
     reference: str
-    amount_cents: int
+    amount: Money
     due_date: str
     kind: str = "bill"
     description: dict[str, str] = field(default_factory=dict)
@@ -89,15 +91,11 @@ class SelectionState(StrEnum):
 
 @dataclass
 class Selection:
-    """The bills the citizen chose; paid at most once."""
+    """The bills the citizen chose and their sum, the amount charged; paid at most once."""
 
     bills: tuple[PayableBill, ...]
+    total: Money  # summed once, when chosen; the terminal, journal and screens all show it
     state: SelectionState = SelectionState.OPEN
-
-    @property
-    def total_cents(self) -> int:
-        """The amount the terminal will be asked for."""
-        return sum(bill.amount_cents for bill in self.bills)
 
 
 class PayError(Exception):
@@ -120,6 +118,10 @@ class PreviousPaymentOpen(PayError):
 
 class ReceiptChoiceRequired(PayError):
     message_key = N_("The printer is out of service. Pay only if a receipt on screen is enough.")
+
+
+class NotPayableByCard(PayError):
+    message_key = N_("This amount cannot be paid by card. Please pay it at the municipal office.")
 
 
 class PayResult(StrEnum):
@@ -181,7 +183,7 @@ class PayBills:
         except ApiError as err:
             log.warning("debt lookup failed: %s", err)
             return DebtsFound((), message_key=err.message_key)
-        bills = tuple(PayableBill(d["reference"], int(d["amount_cents"]), d["due_date"],
+        bills = tuple(PayableBill(d["reference"], Money(int(d["amount_cents"])), d["due_date"],
                                   d["kind"], {k: str(v) for k, v in d["description"].items()})
                       for d in debts
                       if d["status"] == "pending" and d["reference"] not in self._paid)
@@ -205,16 +207,21 @@ class PayBills:
     def bill_from_barcode(self, barcode: str) -> PayableBill:
         """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""
         bill = bill_barcode.decode(barcode)
-        return PayableBill(bill.reference, bill.amount_cents, bill.due_date.isoformat())
+        return PayableBill(bill.reference, Money(bill.amount_cents), bill.due_date.isoformat())
 
     # -- paying -------------------------------------------------------------------------
     def select(self, bills: list[PayableBill]) -> Selection:
-        """Start a payment of ``bills``; raise AlreadyPaid or ValueError (nothing chosen)."""
+        """Start a payment of ``bills``; raise AlreadyPaid, NotPayableByCard or ValueError."""
         if not bills:
             raise ValueError("select at least one bill")
         if any(bill.reference in self._paid for bill in bills):
             raise AlreadyPaid("a selected bill was paid earlier in this session")
-        return Selection(tuple(bills))
+        try:
+            amount = total(bill.amount for bill in bills).for_sale()
+        except AmountError as err:
+            log.warning("selection refused before any journal row: %s", err)
+            raise NotPayableByCard(str(err)) from err
+        return Selection(tuple(bills), amount)
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
                   receipt_on_screen_ok: bool = False) -> PayOutcome:
@@ -252,11 +259,10 @@ class PayBills:
 
     async def _charge(self, terminal: PaymentTerminal, selection: Selection,
                       on_progress: Callable[[str], None]) -> card_payment.PaymentOutcome:
-        bills = [{"reference": b.reference, "amount_cents": b.amount_cents}
-                 for b in selection.bills]
+        bills = tuple(PaidBill(bill.reference, bill.amount) for bill in selection.bills)
         try:
-            return await card_payment.pay(self.journal, terminal, selection.total_cents,
-                                          bills, on_progress)
+            return await card_payment.pay(self.journal, terminal, selection.total, bills,
+                                          on_progress)
         except card_payment.RecoveryPending as err:
             log.error("payment refused: %s", err)
             raise PreviousPaymentOpen(str(err)) from err

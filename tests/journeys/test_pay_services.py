@@ -9,12 +9,15 @@ from datetime import date
 import pytest
 import requests
 
+from common.money import Money
 from drivers.payment.simulator import Fault, Script
 from kiosk import bill_barcode
 from kiosk.devices import ReceiptMode
 from kiosk.services.pay_bills import (
     BILL_ALREADY_PAID,
     AlreadyPaid,
+    NotPayableByCard,
+    PayableBill,
     PayBills,
     PayOutcome,
     PayResult,
@@ -210,7 +213,17 @@ def test_a_scanned_bill_is_checked_at_the_api_when_it_answers_and_paid_offline_o
     assert paid.bills == () and paid.message_key == BILL_ALREADY_PAID
     pay_rig.api.stop()
     offline = asyncio.run(later.bill_by_barcode(barcode))
-    assert offline.offline and [b.amount_cents for b in offline.bills] == [1_234_500]
+    assert offline.offline and [b.amount.cents for b in offline.bills] == [1_234_500]
     assert offline.bills[0].description == {"es": "Boleta municipal", "en": "Municipal bill"}
     with pytest.raises(bill_barcode.BarcodeError):
         asyncio.run(later.bill_by_barcode(barcode[:-1] + str((int(barcode[-1]) + 1) % 10)))
+
+
+def test_an_amount_in_fractions_of_a_peso_is_refused_when_chosen_before_any_journal_row(
+        pay_rig: PayRig, caplog: pytest.LogCaptureFixture) -> None:
+    bill = PayableBill(WATER_REFERENCE, Money(1_234_550), "2026-12-01")  # $12.345,50
+    with pytest.raises(NotPayableByCard):  # its message_key: plain words on the screen
+        pay_rig.service.select([bill])
+    assert "1234550 cents of CLP" in caplog.text  # and the technicians' reason in the log
+    assert pay_rig.store.database.conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
+    assert pay_rig.line.memory.sale_commands == 0
