@@ -158,10 +158,6 @@ class PayBills:
         """List the identified citizen's pending debts (proactive service after e-ID)."""
         return await self._lookup(lambda: self.api.my_debts(citizen_session))
 
-    async def debts_by_account(self, key: str, value: str) -> DebtsFound:
-        """Look up pending debts by cadastral_key, water_account, plate or national_number."""
-        return await self._lookup(lambda: self.api.debts(**{key: value}))
-
     async def bill_by_reference(self, typed: str) -> DebtsFound:
         """Find the one bill a citizen typed the reference of; paid or unknown: a message."""
         reference = normalise_reference(typed)

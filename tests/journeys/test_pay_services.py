@@ -31,7 +31,7 @@ from offline_cache.journal import PaymentState
 from tests.journeys.conftest import PayRig
 from tests.rig.wait import wait_for
 
-WATER_ACCOUNT, WATER_REFERENCE = "AG00000001", "200000000001"
+WATER_REFERENCE = "200000000001"
 
 
 def pay(service: PayBills, selection: Selection, progress: list[str] | None = None,
@@ -41,7 +41,7 @@ def pay(service: PayBills, selection: Selection, progress: list[str] | None = No
 
 
 def water_bill_selection(rig: PayRig) -> Selection:
-    found = asyncio.run(rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    found = asyncio.run(rig.service.bill_by_reference(WATER_REFERENCE))
     assert not found.offline and found.message_key is None
     (bill,) = [b for b in found.bills if b.reference == WATER_REFERENCE]
     return rig.service.select([bill])
@@ -67,14 +67,14 @@ def test_one_bill_paid_by_reference_prints_a_receipt_whose_qr_verifies_at_the_ap
     page = requests.get(job.qr_codes[0], timeout=5)
     assert page.status_code == 200  # the QR's page finds the payment
     # the API now holds the debt as paid: looked up again, it is gone
-    again = asyncio.run(pay_rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    again = asyncio.run(pay_rig.service.bill_by_reference(WATER_REFERENCE))
     assert WATER_REFERENCE not in [b.reference for b in again.bills]
 
 
 def test_offline_barcode_payment_says_pending_and_is_delivered_once_when_the_link_returns(
         pay_rig: PayRig) -> None:
     pay_rig.api.stop()
-    found = asyncio.run(pay_rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    found = asyncio.run(pay_rig.service.bill_by_reference(WATER_REFERENCE))
     assert found.offline and found.message_key is not None and not found.bills
     barcode = bill_barcode.encode(bill_barcode.Bill(WATER_REFERENCE, 1_234_500,
                                                     date(2026, 12, 1)))
