@@ -40,7 +40,7 @@ def technician_receipt(profile: PrinterProfile) -> Receipt:
 
 
 def print_test_receipt(settings: PrinterSection) -> PrintAttempt:
-    """Print the test receipt on the configured printer; raises ProfileError."""
+    """Print the test receipt now (blocking: the command line's); raises ProfileError."""
     with throwaway_printer(settings) as printer:
         receipt = technician_receipt(printer.profile)
         return asyncio.run(print_receipt(printer, receipt, "test print"))
