@@ -27,9 +27,10 @@ from sqlite_utils import Database
 from drivers.printer.driver import EscposReceiptPrinter, receipt_bytes
 from drivers.printer.layout import QrBlock, layout
 from drivers.printer.profile import profile_from_settings
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, verification_link
+from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
 from drivers.printer.simulator import PrinterSimulator
 from drivers.worker import DeviceWorker
+from kiosk.receipts.verification import verification_url
 from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobStore
 from tests.rig.serial_pty import open_serial_pair
@@ -50,8 +51,8 @@ def typical_receipt() -> Receipt:
         lines=(ReceiptLine("Impuesto predial 2026, 1ª cuota", 12_345_00, "Rol 123-45"),
                ReceiptLine("Consumo de agua potable, octubre", 8_990_00)),
         reference=reference,
-        verification_url=verification_link("https://tramites.villaesperanza.gob/verificar",
-                                           reference),
+        verification_url=verification_url("https://tramites.villaesperanza.gob/verificar",
+                                          reference),
         status_text="Pendiente de confirmación",
         footer=("¡Gracias por usar el kiosco municipal!",),
     )

@@ -53,14 +53,14 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     configure_kivy(settings)
     from kivy.clock import Clock
 
+    from kiosk.receipts.request import RequestReceipts
+    from kiosk.receipts.status import StatusSlips
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
-    from kiosk.services.request_receipt import RequestReceipts
     from kiosk.services.satisfaction import OutboxSatisfaction
-    from kiosk.services.status_receipt import StatusSlips
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from offline_cache.sync import LinkState
     from screens.shell import KioskShell, ShellOptions

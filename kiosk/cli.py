@@ -126,17 +126,19 @@ def enrol(config_path: Path | None, code: str) -> None:
 @config_option
 def test_print(config_path: Path | None) -> None:
     """Print the technician's test receipt on the configured printer."""
-    from drivers.base import DriverError
-    from drivers.printer.diagnose import test_print as print_test_receipt
     from drivers.printer.profile import ProfileError
+    from kiosk.receipts.technician import print_test_receipt
 
     settings = _load(config_path, SITE_CONFIG)
     try:
-        job = print_test_receipt(settings.devices.printer)
-    except (DriverError, ProfileError) as err:
+        attempt = print_test_receipt(settings.devices.printer)
+    except ProfileError as err:
         click.echo(f"Test print failed: {err}", err=True)
         sys.exit(1)
-    click.echo(f"Test receipt printed (job {job}).")
+    if not attempt.printed:
+        click.echo(f"Test print failed: {attempt.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Test receipt printed (job {attempt.job_id}).")
 
 
 def main() -> None:

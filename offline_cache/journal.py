@@ -12,15 +12,20 @@ Call order for one payment (issue 7's service)::
 At start-up :meth:`needing_recovery` lists payments left ``authorizing`` or ``unknown``;
 each must be settled with the terminal's "last sale" (by ticket) before a new citizen is
 served. Transitions follow :data:`offline_cache.machine.PAYMENT_TRANSITIONS`.
+
+The bills paid are stored encrypted as JSON (``{"reference", "amount_cents"}`` each, in the
+payment's currency), the same shape the API takes in ``POST /v1/payments``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from common.money import Money
 from offline_cache import outbox
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import OfflineDatabase, set_state, utc_now
@@ -28,9 +33,16 @@ from offline_cache.errors import UnknownRecord
 from offline_cache.machine import PaymentState, next_payment_state
 
 MAX_TICKET = 999_999  # the terminal's ticket field has six digits
-CURRENCY = "CLP"
 
-__all__ = ["MAX_TICKET", "Journal", "Payment", "PaymentState"]
+__all__ = ["MAX_TICKET", "Journal", "PaidBill", "Payment", "PaymentState"]
+
+
+@dataclass(frozen=True)
+class PaidBill:
+    """One bill in a payment: its reference and the amount paid for it."""
+
+    reference: str
+    amount: Money
 
 
 @dataclass(frozen=True)
@@ -39,8 +51,8 @@ class Payment:
 
     ticket: int
     idempotency_key: str
-    amount_cents: int
-    bills: list[dict[str, Any]]
+    amount: Money
+    bills: tuple[PaidBill, ...]
     state: PaymentState
     authorization_code: str | None
     operation_number: str | None
@@ -51,7 +63,7 @@ class Payment:
 
 _COLUMNS = (
     "id, ticket, idempotency_key, amount_cents, state, authorization_code, operation_number,"
-    " card_type, decline_code, private, authorized_at"
+    " card_type, decline_code, private, authorized_at, currency"
 )
 
 
@@ -62,19 +74,21 @@ class Journal:
         self._database = database
         self._cipher = cipher
 
-    def create_payment(self, amount_cents: int, bills: list[dict[str, Any]]) -> Payment:
+    def create_payment(self, amount: Money, bills: Sequence[PaidBill]) -> Payment:
         """Record a new payment; assign its ticket and Idempotency-Key."""
-        if amount_cents <= 0:
-            raise ValueError(f"a payment amount must be positive, got {amount_cents}")
+        if amount.cents <= 0:
+            raise ValueError(f"a payment amount must be positive, got {amount.cents}")
         now = utc_now()
         with self._database.transaction() as tx:
             cur = tx.execute(
                 "INSERT INTO payments (ticket, idempotency_key, amount_cents, currency, state,"
                 " created_at, updated_at) VALUES (0, ?, ?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), amount_cents, CURRENCY, PaymentState.CREATED, now, now),
+                (str(uuid.uuid4()), amount.cents, amount.currency, PaymentState.CREATED, now,
+                 now),
             )
             row_id = int(cur.lastrowid or 0)
-            private = self._cipher.seal("payments", row_id, {"bills": bills, "card_last4": None})
+            private = self._cipher.seal("payments", row_id,
+                                        {"bills": _stored(bills), "card_last4": None})
             tx.execute(
                 "UPDATE payments SET ticket = ?, private = ? WHERE id = ?",
                 ((row_id - 1) % MAX_TICKET + 1, private, row_id),
@@ -203,10 +217,10 @@ class Journal:
         return self._payment(self._row(conn, row_id))
 
     def _payment(self, row: tuple[Any, ...]) -> Payment:
-        private = self._private(row)
+        private, currency = self._private(row), row[11]
         return Payment(
-            ticket=row[1], idempotency_key=row[2], amount_cents=row[3],
-            bills=list(private["bills"]), state=PaymentState(row[4]),
+            ticket=row[1], idempotency_key=row[2], amount=Money(row[3], currency),
+            bills=_read(private["bills"], currency), state=PaymentState(row[4]),
             authorization_code=row[5], operation_number=row[6], card_type=row[7],
             card_last4=private["card_last4"], decline_code=row[8],
         )
@@ -216,12 +230,23 @@ def _upload_body(payment: Payment, authorized_at: str) -> dict[str, Any]:
     """Build the POST /v1/payments body (shared contract, issue 3)."""
     return {
         "ticket": payment.ticket,
-        "amount_cents": payment.amount_cents,
-        "currency": CURRENCY,
-        "bills": payment.bills,
+        "amount_cents": payment.amount.cents,
+        "currency": payment.amount.currency,
+        "bills": _stored(payment.bills),
         "authorization_code": payment.authorization_code,
         "operation_number": payment.operation_number,
         "card_type": payment.card_type,
         "card_last4": payment.card_last4,
         "authorized_at": authorized_at,
     }
+
+
+def _stored(bills: Sequence[PaidBill]) -> list[dict[str, Any]]:
+    """Write bills as the journal stores them and the API takes them."""
+    return [{"reference": bill.reference, "amount_cents": bill.amount.cents} for bill in bills]
+
+
+def _read(stored: list[dict[str, Any]], currency: str) -> tuple[PaidBill, ...]:
+    """Read bills written by :func:`_stored` (all in the payment's currency)."""
+    return tuple(PaidBill(str(bill["reference"]), Money(int(bill["amount_cents"]), currency))
+                 for bill in stored)

@@ -11,8 +11,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.money import format_money
 from common.text import N_
-from drivers.printer.receipt import format_amount
 from screens.pay_debts import bill_title
 from screens.pay_screen import PayScreen
 
@@ -50,9 +50,9 @@ class PayConfirmScreen(PayScreen):
             return
         translate, language = self.app.i18n._, self.app.language
         self.lines = "\n".join(
-            f"•  {bill_title(b, language, translate)}: {format_amount(b.amount_cents)}"
+            f"•  {bill_title(b, language, translate)}: {format_money(b.amount, language)}"
             for b in selection.bills)
-        self.total = format_amount(selection.total_cents)
+        self.total = format_money(selection.total, language)
         self.offline = self.flow.offline or not self.online()
         self.needs_choice = self.flow.needs_receipt_choice()
         unavailable = self.flow.unavailable()

@@ -13,8 +13,8 @@ from typing import Any
 from babel.dates import format_date
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.money import format_money, total
 from common.text import N_
-from drivers.printer.receipt import format_amount
 from kiosk.services.pay_bills import PayableBill, PayError
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen
@@ -108,7 +108,7 @@ class PayDebtsScreen(PayScreen):
         self.has_debts = bool(bills)
         for bill in bills:
             chosen = bill.reference in self._chosen
-            amount = format_amount(bill.amount_cents)
+            amount = format_money(bill.amount, language)
             button = ListButton(
                 item_id=bill.reference,
                 title=f"{bill_title(bill, language, translate)}: {amount}",
@@ -116,8 +116,8 @@ class PayDebtsScreen(PayScreen):
                 + translate(CHOSEN if chosen else NOT_CHOSEN))
             button.bind(on_release=lambda b: self.toggle(b.item_id))
             box.add_widget(button)
-        chosen_cents = sum(b.amount_cents for b in bills if b.reference in self._chosen)
-        self.total = format_amount(chosen_cents) if bills else ""
+        chosen_total = total(b.amount for b in bills if b.reference in self._chosen)
+        self.total = format_money(chosen_total, language) if bills else ""
 
     def go_pay(self) -> None:
         """Confirm the chosen debts."""

@@ -13,8 +13,8 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from common.money import format_money
 from common.text import N_
-from drivers.printer.receipt import format_amount
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
 from screens.pay_screen import PayScreen
@@ -37,7 +37,8 @@ class PayProgressScreen(PayScreen):
         """Start the sale of the confirmed selection (only an open one ever reaches here)."""
         selection = self.flow.selection
         self.message = FOLLOW_TERMINAL
-        self.total = "" if selection is None else format_amount(selection.total_cents)
+        self.total = ("" if selection is None
+                      else format_money(selection.total, self.app.language))
         if selection is None or selection.state is not SelectionState.OPEN:
             log.warning("pay progress shown without an open selection; nothing charged")
             return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.numbers import format_currency
 from kivy.properties import StringProperty
 
+from common.money import Money, format_money
 from common.text import N_
 from kiosk.services.browse_catalog import Procedure, pick
 from screens.base import KioskScreen
@@ -26,8 +26,7 @@ def cost_text(procedure: Procedure, language: str, translate: Any) -> str:
     if procedure.fee_kind == "lookup":
         return str(translate(N_("It depends on what you owe. We look it up for you "
                                 "before you pay.")))
-    amount = (procedure.amount_cents or 0) / 100
-    return format_currency(amount, "CLP", locale=LOCALES.get(language, "es_CL"))
+    return format_money(Money(procedure.amount_cents or 0), language)
 
 
 class ProcedureScreen(KioskScreen):

@@ -12,10 +12,10 @@ from typing import Any
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
+from common.money import format_money
 from common.text import N_
-from drivers.printer.receipt import format_amount
+from kiosk.receipts.request import fixed_fee
 from kiosk.services.browse_catalog import pick
-from kiosk.services.request_receipt import fee_cents
 from screens.journeys import Journey
 from screens.request_form import RequestScreen
 
@@ -52,8 +52,8 @@ class RequestCheckScreen(RequestScreen):
             return
         translate, language = self.app.i18n._, self.app.language
         self.title = pick(dict(document["title"]), language)
-        amount = fee_cents(document)
-        self.fee = (translate(MSG_FEE).format(amount=format_amount(amount)) if amount
+        fee = fixed_fee(document)
+        self.fee = (translate(MSG_FEE).format(amount=format_money(fee, language)) if fee
                     else translate(MSG_FREE) if (document.get("fee") or {}).get("kind") == "free"
                     else "")
         self.next_step = translate(MSG_SIGN if self.signs else MSG_SEND)

@@ -14,7 +14,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
-from kiosk.services.request_receipt import request_reference
+from kiosk.receipts.request import request_reference
 from screens.journeys import Journey
 from screens.request_flow import Sent
 from screens.request_form import RequestScreen

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kiosk.receipts.request import RequestReceipt, RequestReceipts
 from kiosk.services.identify import CitizenIdentity
-from kiosk.services.request_receipt import RequestReceipt, RequestReceipts
 from kiosk.services.submit_procedure import (
     FormField,
     FormInvalid,

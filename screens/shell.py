@@ -35,16 +35,16 @@ from drivers.base import DeviceClass, DeviceStatus
 from kiosk.demo_panel import DemoPanel
 from kiosk.devices import DeviceHub
 from kiosk.i18n import LANGUAGE_NAMES, Catalog, load_catalog
+from kiosk.receipts.request import RequestReceipts
+from kiosk.receipts.status import StatusSlips
 from kiosk.redaction import REDACTOR
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.degraded import current_offer
 from kiosk.services.identify import CitizenIdentity, Identifier
-from kiosk.services.request_receipt import RequestReceipts
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.session import CitizenSession
-from kiosk.services.status_receipt import StatusSlips
 from kiosk.services.ui_state import Notices, UiState
 from kiosk.settings import TimeoutsSection
 from screens import theme
@@ -97,12 +97,12 @@ class ShellOptions:
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None
     status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
-    status_slips: StatusSlips | None = None  # its printed slips (status_receipt.py)
+    status_slips: StatusSlips | None = None  # its printed slips (kiosk/receipts/status.py)
     devices: DeviceHub | None = None  # reader events and what the devices allow
     identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
     procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
     submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
-    request_receipts: RequestReceipts | None = None  # its receipts (request_receipt.py)
+    request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls

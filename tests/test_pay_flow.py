@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common.money import Money
 from kiosk.devices import DeviceHub
 from kiosk.services.pay_bills import PayableBill, PayBills, Selection
 from screens.journeys import Journey, after_pin, start_screen
@@ -18,9 +19,9 @@ def test_a_scanner_code_is_the_digits_typed_before_enter_and_nothing_else() -> N
 
 def test_the_flow_forgets_the_citizen_and_changes_generation_at_the_wipe() -> None:
     flow = PayFlow(None, None)
-    bill = PayableBill("300000000001", 8_586_500, "2026-11-30")
+    bill = PayableBill("300000000001", Money(8_586_500), "2026-11-30")
     flow.found((bill,), Source.CARD, offline=False)
-    flow.chosen(Selection((bill,)), Source.BARCODE, offline=True)
+    flow.chosen(Selection((bill,), bill.amount), Source.BARCODE, offline=True)
     flow.refusal = "a reason"
     before = flow.generation
     flow.end()

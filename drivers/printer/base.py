@@ -52,9 +52,6 @@ class ReceiptPrinter(Protocol):
     def reprint(self, job_id: int) -> int:
         """Print a stored job again (marked as a copy if it was sent before)."""
 
-    def test_print(self) -> int:
-        """Print the technician's test receipt and return its job id."""
-
     def diagnose(self) -> list[Diagnosis]:
         """Check configuration, link and status for ``kiosk doctor``."""
 

@@ -1,11 +1,15 @@
-"""Entry points for ``kiosk doctor`` and the technician's test print.
+"""``kiosk doctor``'s printer lines, and the throw-away driver the test print uses.
 
 Both take only the printer's settings: they build the profile and a driver with a
-throw-away in-memory job store (a test print needs no reprint), so the CLI can call them
-before the kiosk's database exists.
+throw-away in-memory job store (a test print needs no reprint), so the CLI can use them
+before the kiosk's database exists. The test receipt itself is the kiosk's
+(``kiosk.receipts.technician``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from common.diagnosis import Diagnosis
 from drivers.printer.config import PrinterSection
@@ -15,9 +19,16 @@ from drivers.printer.profile import ProfileError, profile_from_settings
 from drivers.worker import DeviceWorker
 
 
-def _driver(settings: PrinterSection, worker: DeviceWorker) -> EscposReceiptPrinter:
+@contextmanager
+def throwaway_printer(settings: PrinterSection,
+                      name: str = "printer-test") -> Iterator[EscposReceiptPrinter]:
+    """Open a driver whose jobs are forgotten afterwards; raises ProfileError."""
     profile = profile_from_settings(settings)
-    return EscposReceiptPrinter(settings, profile, MemoryJobRecords(), worker)
+    worker = DeviceWorker(name)
+    try:
+        yield EscposReceiptPrinter(settings, profile, MemoryJobRecords(), worker)
+    finally:
+        worker.close()
 
 
 def diagnose(settings: PrinterSection) -> list[Diagnosis]:
@@ -33,20 +44,5 @@ def diagnose(settings: PrinterSection) -> list[Diagnosis]:
     lines = [Diagnosis("printer profile", True,
                        f"{profile.escpos_profile}, {profile.codepage}, "
                        f"{profile.width_chars} columns", required=settings.required)]
-    worker = DeviceWorker("printer-doctor")
-    try:
-        return lines + _driver(settings, worker).diagnose()
-    finally:
-        worker.close()
-
-
-def test_print(settings: PrinterSection) -> int:
-    """Print the test receipt; raises ProfileError, PrintBlocked or PrintFailed."""
-    worker = DeviceWorker("printer-test")
-    try:
-        return _driver(settings, worker).test_print()
-    finally:
-        worker.close()
-
-
-test_print.__test__ = False  # type: ignore[attr-defined]  # a CLI entry point, not a pytest test
+    with throwaway_printer(settings, "printer-doctor") as printer:
+        return lines + printer.diagnose()

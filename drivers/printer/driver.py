@@ -22,7 +22,6 @@ from drivers.printer.jobs import JobRecords
 from drivers.printer.profile import PrinterProfile, profile_from_settings
 from drivers.printer.receipt import Receipt
 from drivers.printer.status import PrinterStatus, status_diagnosis
-from drivers.printer.technician_receipt import technician_receipt
 from drivers.worker import DeviceWorker
 
 log = logging.getLogger(__name__)
@@ -99,10 +98,6 @@ class EscposReceiptPrinter:
         receipt = Receipt.from_json(job.receipt_json)
         self._run_job(job_id, receipt.as_copy() if job.attempts else receipt)
         return job_id
-
-    def test_print(self) -> int:
-        """Print the technician's test receipt."""
-        return self.print_receipt(technician_receipt(self.settings, self.profile))
 
     def diagnose(self) -> list[Diagnosis]:
         """Check the link and the printer's status, one line each."""

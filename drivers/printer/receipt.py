@@ -2,7 +2,8 @@
 
 The same :class:`Receipt` is rendered to ESC/POS (``escpos_render``), shown on screen
 (``screens/widgets/receipt_preview``) and stored as JSON for a reprint (``offline_cache``).
-Amounts are integer cents and are formatted only by :func:`format_amount`.
+Amounts are integer cents in the receipt's currency, written by :func:`common.money.format_money`.
+The receipts themselves are built by :mod:`kiosk.receipts`.
 """
 
 from __future__ import annotations
@@ -10,23 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_currency
+from common.money import PESO, Money, format_money
 
 COPY_MARK = {"es": "COPIA", "en": "COPY"}
-
-
-def format_amount(cents: int, currency: str = "CLP", locale: str = "es_CL") -> str:
-    """Format integer cents as money for ``locale`` (e.g. ``$12.345``, ``12,50 €``)."""
-    text = format_currency(Decimal(cents) / 100, currency, locale=locale)
-    return text.replace("\xa0", " ").replace("\u202f", " ")
-
-
-def verification_link(base_url: str, reference: str) -> str:
-    """Build the URL printed in the QR: the site's verification page plus the reference."""
-    return f"{base_url.rstrip('/')}/{reference}"
 
 
 @dataclass(frozen=True)
@@ -58,8 +47,8 @@ class Receipt:
     verification_url: str
     status_text: str = ""
     footer: tuple[str, ...] = ()
-    currency: str = "CLP"
-    locale: str = "es_CL"
+    currency: str = PESO
+    locale: str = "es_CL"  # amounts as written in Chile, whatever the receipt's language
     language: str = "es"
     copy: bool = False
     show_total: bool = True  # False: nothing was paid here (a request), so no TOTAL line
@@ -71,7 +60,7 @@ class Receipt:
 
     def money(self, cents: int) -> str:
         """Format ``cents`` in this receipt's currency and locale."""
-        return format_amount(cents, self.currency, self.locale)
+        return format_money(Money(cents, self.currency), self.locale)
 
     def as_copy(self) -> Receipt:
         """Return the same receipt marked as a copy (for a reprint)."""

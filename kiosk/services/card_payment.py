@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from common.money import Money
 from common.text import N_
 from drivers.base import DriverError
 from drivers.payment.base import OutcomeUnknown, PaymentTerminal
 from kiosk.services import payment_recovery
-from offline_cache.journal import Journal, Payment
+from offline_cache.journal import Journal, PaidBill, Payment
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,10 @@ CHECKING_MESSAGE = N_(
     "We could not confirm your payment. Please ask for help; you will not be charged twice.")
 
 
-async def pay(journal: Journal, terminal: PaymentTerminal, amount_cents: int,
-              bills: list[dict[str, Any]], on_progress: Callable[[str], None]) -> PaymentOutcome:
-    """Charge ``amount_cents`` for ``bills``; raise RecoveryPending if a payment is open."""
+async def pay(journal: Journal, terminal: PaymentTerminal, amount: Money,
+              bills: Sequence[PaidBill], on_progress: Callable[[str], None]) -> PaymentOutcome:
+    """Charge ``amount`` for ``bills``; raise AmountError, or RecoveryPending if one is open."""
+    amount.for_sale()  # whole pesos, or no journal row at all
     if await asyncio.to_thread(journal.needing_recovery):
         raise RecoveryPending("settle the open payments before a new sale")
     loop = asyncio.get_running_loop()
@@ -64,16 +65,16 @@ async def pay(journal: Journal, terminal: PaymentTerminal, amount_cents: int,
 
     # shielded: if the citizen's session is cancelled mid-sale, the outcome is still recorded
     return await asyncio.shield(asyncio.to_thread(
-        _pay_blocking, journal, terminal, amount_cents, bills, progress))
+        _pay_blocking, journal, terminal, amount, bills, progress))
 
 
-def _pay_blocking(journal: Journal, terminal: PaymentTerminal, amount_cents: int,
-                  bills: list[dict[str, Any]], progress: Callable[[str], None]) -> PaymentOutcome:
-    payment = journal.create_payment(amount_cents, bills)
+def _pay_blocking(journal: Journal, terminal: PaymentTerminal, amount: Money,
+                  bills: Sequence[PaidBill], progress: Callable[[str], None]) -> PaymentOutcome:
+    payment = journal.create_payment(amount, bills)
     ticket = payment.ticket
     journal.begin_authorizing(ticket)  # durable BEFORE the sale command is written
     try:
-        result = terminal.sale(amount_cents, ticket, progress)
+        result = terminal.sale(amount.cents, ticket, progress)
     except OutcomeUnknown as err:
         log.warning("ticket %06d: outcome unknown (%s); recovering", ticket, err)
         journal.record_unknown(ticket)

@@ -2,6 +2,7 @@
 
 One :class:`PayBills` per citizen session. Money rules:
 
+* the total is summed once, when the bills are chosen, and must be whole pesos right then.
 * a :class:`Selection` is paid at most once: it is sealed as soon as the terminal approved
   (or its outcome is unknown); pressing "Back" and paying again raises SelectionUsed, and a
   bill paid in this session cannot be selected again (AlreadyPaid), nor paid in any later
@@ -23,24 +24,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, cast
 
+from common.money import AmountError, Money, total
 from common.text import N_
-from drivers.base import DriverError
 from drivers.payment.base import PaymentTerminal, TerminalUnavailable
-from drivers.printer.base import PrintBlocked, PrintFailed, ReceiptPrinter
 from drivers.printer.receipt import Receipt
-from drivers.worker import DeviceWorker
 from kiosk import bill_barcode
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
+from kiosk.receipts.payment import build_payment_receipt, print_paid_receipt
 from kiosk.services import card_payment
-from kiosk.services.payment_receipt import build_payment_receipt
 from kiosk.settings import KioskSection
-from offline_cache.journal import Journal, Payment, PaymentState
+from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
 from offline_cache.sync import LinkState, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -65,16 +63,12 @@ def normalise_reference(typed: str) -> str | None:
     return compact if re.fullmatch(r"[A-Z0-9]{1,40}", compact) else None
 
 
-class PrinterWithWorker(ReceiptPrinter, Protocol):
-    worker: DeviceWorker
-
-
 @dataclass(frozen=True)
 class PayableBill:
     """A debt the citizen may pay, from the API or from a bill's barcode."""
 
     reference: str
-    amount_cents: int
+    amount: Money
     due_date: str
     kind: str = "bill"
     description: dict[str, str] = field(default_factory=dict)
@@ -97,15 +91,11 @@ class SelectionState(StrEnum):
 
 @dataclass
 class Selection:
-    """The bills the citizen chose; paid at most once."""
+    """The bills the citizen chose and their sum, the amount charged; paid at most once."""
 
     bills: tuple[PayableBill, ...]
+    total: Money  # summed once, when chosen; the terminal, journal and screens all show it
     state: SelectionState = SelectionState.OPEN
-
-    @property
-    def total_cents(self) -> int:
-        """The amount the terminal will be asked for."""
-        return sum(bill.amount_cents for bill in self.bills)
 
 
 class PayError(Exception):
@@ -128,6 +118,10 @@ class PreviousPaymentOpen(PayError):
 
 class ReceiptChoiceRequired(PayError):
     message_key = N_("The printer is out of service. Pay only if a receipt on screen is enough.")
+
+
+class NotPayableByCard(PayError):
+    message_key = N_("This amount cannot be paid by card. Please pay it at the municipal office.")
 
 
 class PayResult(StrEnum):
@@ -164,10 +158,6 @@ class PayBills:
         """List the identified citizen's pending debts (proactive service after e-ID)."""
         return await self._lookup(lambda: self.api.my_debts(citizen_session))
 
-    async def debts_by_account(self, key: str, value: str) -> DebtsFound:
-        """Look up pending debts by cadastral_key, water_account, plate or national_number."""
-        return await self._lookup(lambda: self.api.debts(**{key: value}))
-
     async def bill_by_reference(self, typed: str) -> DebtsFound:
         """Find the one bill a citizen typed the reference of; paid or unknown: a message."""
         reference = normalise_reference(typed)
@@ -189,7 +179,7 @@ class PayBills:
         except ApiError as err:
             log.warning("debt lookup failed: %s", err)
             return DebtsFound((), message_key=err.message_key)
-        bills = tuple(PayableBill(d["reference"], int(d["amount_cents"]), d["due_date"],
+        bills = tuple(PayableBill(d["reference"], Money(int(d["amount_cents"])), d["due_date"],
                                   d["kind"], {k: str(v) for k, v in d["description"].items()})
                       for d in debts
                       if d["status"] == "pending" and d["reference"] not in self._paid)
@@ -213,16 +203,21 @@ class PayBills:
     def bill_from_barcode(self, barcode: str) -> PayableBill:
         """Read a bill from its printed barcode, offline; raises bill_barcode.BarcodeError."""
         bill = bill_barcode.decode(barcode)
-        return PayableBill(bill.reference, bill.amount_cents, bill.due_date.isoformat())
+        return PayableBill(bill.reference, Money(bill.amount_cents), bill.due_date.isoformat())
 
     # -- paying -------------------------------------------------------------------------
     def select(self, bills: list[PayableBill]) -> Selection:
-        """Start a payment of ``bills``; raise AlreadyPaid or ValueError (nothing chosen)."""
+        """Start a payment of ``bills``; raise AlreadyPaid, NotPayableByCard or ValueError."""
         if not bills:
             raise ValueError("select at least one bill")
         if any(bill.reference in self._paid for bill in bills):
             raise AlreadyPaid("a selected bill was paid earlier in this session")
-        return Selection(tuple(bills))
+        try:
+            amount = total(bill.amount for bill in bills).for_sale()
+        except AmountError as err:
+            log.warning("selection refused before any journal row: %s", err)
+            raise NotPayableByCard(str(err)) from err
+        return Selection(tuple(bills), amount)
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
                   receipt_on_screen_ok: bool = False) -> PayOutcome:
@@ -260,11 +255,10 @@ class PayBills:
 
     async def _charge(self, terminal: PaymentTerminal, selection: Selection,
                       on_progress: Callable[[str], None]) -> card_payment.PaymentOutcome:
-        bills = [{"reference": b.reference, "amount_cents": b.amount_cents}
-                 for b in selection.bills]
+        bills = tuple(PaidBill(bill.reference, bill.amount) for bill in selection.bills)
         try:
-            return await card_payment.pay(self.journal, terminal, selection.total_cents,
-                                          bills, on_progress)
+            return await card_payment.pay(self.journal, terminal, selection.total, bills,
+                                          on_progress)
         except card_payment.RecoveryPending as err:
             log.error("payment refused: %s", err)
             raise PreviousPaymentOpen(str(err)) from err
@@ -290,31 +284,11 @@ class PayBills:
 
     async def _print(self, payment: Payment, receipt: Receipt, pending: bool,
                      job_id: int | None = None) -> PayOutcome:
-        printer = self.devices.printer
-        on_screen = PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
-                               receipt, job_id, pending)
-        if printer is None:
-            return on_screen
-        worker = cast(PrinterWithWorker, printer).worker  # the driver's own thread
-        try:
-            if job_id is None:
-                job_id = await worker.run(printer.print_receipt, receipt)
-            else:
-                await worker.run(printer.reprint, job_id)
-        except (PrintBlocked, PrintFailed) as err:
-            log.warning("ticket %06d paid; receipt job %d not printed: %s",
-                        payment.ticket, err.job_id, err)
-            return PayOutcome(PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN, payment,
-                              receipt, err.job_id, pending)
-        except DriverError as err:
-            log.warning("ticket %06d paid; printer failed: %s", payment.ticket, err)
-            return on_screen
-        current = await asyncio.to_thread(self.journal.get, payment.ticket)
-        if current.state is not PaymentState.RECEIPT_PRINTED:
-            current = await asyncio.to_thread(self.journal.record_receipt_printed,
-                                              payment.ticket)
-        return PayOutcome(PayResult.PAID_PRINTED, RECEIPT_PRINTED, current, receipt, job_id,
-                          pending)
+        current, attempt = await print_paid_receipt(self.devices.printer, self.journal, payment,
+                                                    receipt, reprint_of=job_id)
+        result, message = ((PayResult.PAID_PRINTED, RECEIPT_PRINTED) if attempt.printed
+                           else (PayResult.PAID_RECEIPT_ON_SCREEN, RECEIPT_ON_SCREEN))
+        return PayOutcome(result, message, current, receipt, attempt.job_id, pending)
 
     async def reprint(self, outcome: PayOutcome) -> PayOutcome:
         """Print a paid receipt that stayed on screen (paper back); never charges again."""

@@ -52,10 +52,10 @@ def settle(journal: Journal, payment: Payment, last: SaleResult | None) -> Payme
     if not last.approved:
         log.info("recovery ticket %06d: terminal declined (%s)", ticket, last.response_code)
         return journal.record_declined(ticket, code=last.response_code)
-    if last.amount_cents != payment.amount_cents or not last.authorization_code \
+    if last.amount_cents != payment.amount.cents or not last.authorization_code \
             or not last.operation_number:
         raise RecoveryConflict(f"ticket {ticket}: terminal approved {last.amount_cents}, "
-                               f"journal has {payment.amount_cents}")
+                               f"journal has {payment.amount.cents}")
     log.info("recovery ticket %06d: approved at the terminal -> authorized", ticket)
     return journal.record_authorized(
         ticket, authorization_code=last.authorization_code,

@@ -38,7 +38,7 @@ def test_all_debts_of_an_identified_citizen_are_paid_in_one_sale_with_one_receip
         outcome = asyncio.run(rig.service.pay(selection, lambda _: None))
         assert outcome.result is PayResult.PAID_PRINTED and outcome.payment is not None
         (sale,) = rig.line.memory.approved
-        assert sale.amount_pesos * 100 == selection.total_cents
+        assert sale.amount_pesos * 100 == selection.total.cents
         (job,) = rig.printer.wait_for_jobs(1)
         assert all(bill.reference in job.text for bill in found.bills)
         ticket = outcome.payment.ticket

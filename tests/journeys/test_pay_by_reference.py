@@ -46,12 +46,12 @@ def test_a_typed_reference_finds_its_bill_which_is_paid_once_and_then_no_longer_
     found = find(pay_rig.service, " 3000-0000 0001 ")
     assert found.message_key is None and not found.offline
     (bill,) = found.bills
-    assert bill.reference == FINE and bill.kind == "fine" and bill.amount_cents > 0
+    assert bill.reference == FINE and bill.kind == "fine" and bill.amount.cents > 0
     assert bill.description["es"] == "Multa de estacionamiento"
     outcome = asyncio.run(pay_rig.service.pay(pay_rig.service.select([bill]), lambda _: None))
     assert outcome.result is PayResult.PAID_PRINTED and outcome.payment is not None
     (sale,) = pay_rig.line.memory.approved
-    assert sale.amount_pesos * 100 == bill.amount_cents
+    assert sale.amount_pesos * 100 == bill.amount.cents
     (job,) = pay_rig.printer.wait_for_jobs(1)
     assert FINE in job.text
     payment = outcome.payment

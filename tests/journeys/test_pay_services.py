@@ -9,12 +9,15 @@ from datetime import date
 import pytest
 import requests
 
+from common.money import Money
 from drivers.payment.simulator import Fault, Script
 from kiosk import bill_barcode
 from kiosk.devices import ReceiptMode
 from kiosk.services.pay_bills import (
     BILL_ALREADY_PAID,
     AlreadyPaid,
+    NotPayableByCard,
+    PayableBill,
     PayBills,
     PayOutcome,
     PayResult,
@@ -28,7 +31,7 @@ from offline_cache.journal import PaymentState
 from tests.journeys.conftest import PayRig
 from tests.rig.wait import wait_for
 
-WATER_ACCOUNT, WATER_REFERENCE = "AG00000001", "200000000001"
+WATER_REFERENCE = "200000000001"
 
 
 def pay(service: PayBills, selection: Selection, progress: list[str] | None = None,
@@ -38,7 +41,7 @@ def pay(service: PayBills, selection: Selection, progress: list[str] | None = No
 
 
 def water_bill_selection(rig: PayRig) -> Selection:
-    found = asyncio.run(rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    found = asyncio.run(rig.service.bill_by_reference(WATER_REFERENCE))
     assert not found.offline and found.message_key is None
     (bill,) = [b for b in found.bills if b.reference == WATER_REFERENCE]
     return rig.service.select([bill])
@@ -64,14 +67,14 @@ def test_one_bill_paid_by_reference_prints_a_receipt_whose_qr_verifies_at_the_ap
     page = requests.get(job.qr_codes[0], timeout=5)
     assert page.status_code == 200  # the QR's page finds the payment
     # the API now holds the debt as paid: looked up again, it is gone
-    again = asyncio.run(pay_rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    again = asyncio.run(pay_rig.service.bill_by_reference(WATER_REFERENCE))
     assert WATER_REFERENCE not in [b.reference for b in again.bills]
 
 
 def test_offline_barcode_payment_says_pending_and_is_delivered_once_when_the_link_returns(
         pay_rig: PayRig) -> None:
     pay_rig.api.stop()
-    found = asyncio.run(pay_rig.service.debts_by_account("water_account", WATER_ACCOUNT))
+    found = asyncio.run(pay_rig.service.bill_by_reference(WATER_REFERENCE))
     assert found.offline and found.message_key is not None and not found.bills
     barcode = bill_barcode.encode(bill_barcode.Bill(WATER_REFERENCE, 1_234_500,
                                                     date(2026, 12, 1)))
@@ -210,7 +213,17 @@ def test_a_scanned_bill_is_checked_at_the_api_when_it_answers_and_paid_offline_o
     assert paid.bills == () and paid.message_key == BILL_ALREADY_PAID
     pay_rig.api.stop()
     offline = asyncio.run(later.bill_by_barcode(barcode))
-    assert offline.offline and [b.amount_cents for b in offline.bills] == [1_234_500]
+    assert offline.offline and [b.amount.cents for b in offline.bills] == [1_234_500]
     assert offline.bills[0].description == {"es": "Boleta municipal", "en": "Municipal bill"}
     with pytest.raises(bill_barcode.BarcodeError):
         asyncio.run(later.bill_by_barcode(barcode[:-1] + str((int(barcode[-1]) + 1) % 10)))
+
+
+def test_an_amount_in_fractions_of_a_peso_is_refused_when_chosen_before_any_journal_row(
+        pay_rig: PayRig, caplog: pytest.LogCaptureFixture) -> None:
+    bill = PayableBill(WATER_REFERENCE, Money(1_234_550), "2026-12-01")  # $12.345,50
+    with pytest.raises(NotPayableByCard):  # its message_key: plain words on the screen
+        pay_rig.service.select([bill])
+    assert "1234550 cents of CLP" in caplog.text  # and the technicians' reason in the log
+    assert pay_rig.store.database.conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
+    assert pay_rig.line.memory.sale_commands == 0

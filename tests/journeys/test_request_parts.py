@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from drivers.printer.layout import BarcodeBlock, QrBlock, TextBlock, layout
+from kiosk.receipts.request import build_request_receipt, request_reference
 from kiosk.services.identify import CitizenIdentity
-from kiosk.services.request_receipt import build_request_receipt, request_reference
 from kiosk.services.submit_procedure import (
     MSG_PHONE,
     MSG_REQUIRED,

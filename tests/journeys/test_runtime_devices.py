@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from common.money import Money
 from drivers.base import DeviceClass
 from drivers.payment.base import OutcomeUnknown
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
@@ -18,14 +19,14 @@ from kiosk.devices import ReceiptMode
 from kiosk.enrolment import save_enrolment
 from kiosk.runtime import build_runtime, open_store
 from kiosk.settings import Settings, load_settings
-from offline_cache.journal import PaymentState
+from offline_cache.journal import PaidBill, PaymentState
 from tests.rig.api_server import ApiServer
 from tests.rig.config import write_config
 from tests.rig.serial_pty import SerialPair
 from tests.rig.wait import wait_for
 
 KIOSK_ID = "kiosk-runtime-devices"
-BILLS = [{"reference": "200000000002", "amount_cents": 1_500_000}]
+BILLS = (PaidBill("200000000002", Money(1_500_000)),)
 
 
 def kiosk_settings(tmp_path: Path, api: ApiServer, terminal_port: str,
@@ -51,7 +52,7 @@ def leave_a_killed_sale(settings: Settings, port: str) -> int:
     store = open_store(settings)
     terminal = TransbankTerminal(port, ack_timeout_s=0.5, response_timeout_s=1.0)
     try:
-        ticket = store.journal.create_payment(1_500_000, BILLS).ticket
+        ticket = store.journal.create_payment(Money(1_500_000), BILLS).ticket
         store.journal.begin_authorizing(ticket)
         with pytest.raises(OutcomeUnknown):
             terminal.sale(1_500_000, ticket, lambda _: None)

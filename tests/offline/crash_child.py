@@ -24,9 +24,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from common.money import Money
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
-from offline_cache.journal import PaymentState
+from offline_cache.journal import PaidBill, PaymentState
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 
@@ -145,8 +146,8 @@ def run(command: dict[str, Any]) -> None:
     _drain(store, worker, crasher)
     for i in range(command["payments"]):
         amount = 1000 * (i + 1)
-        payment = store.journal.create_payment(amount, [{"reference": f"R-{i}",
-                                                         "amount_cents": amount}])
+        payment = store.journal.create_payment(Money(amount),
+                                               [PaidBill(f"R-{i}", Money(amount))])
         crasher.point("after_create")
         store.journal.begin_authorizing(payment.ticket)
         crasher.point("after_begin")

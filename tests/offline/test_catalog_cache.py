@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.money import Money
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
 from offline_cache.errors import CatalogUnavailable
@@ -69,7 +70,7 @@ def test_corrupt_database_is_quarantined_and_the_kiosk_keeps_working(tmp_path, k
     refetched = store.catalog.current(source)  # the catalog comes back from the API
     assert refetched.fresh
     assert store.search.search("predial")  # and search works on it
-    payment = store.journal.create_payment(1500, [])
+    payment = store.journal.create_payment(Money(1500), ())
     store.journal.begin_authorizing(payment.ticket)
     assert store.journal.get(payment.ticket).state is PaymentState.AUTHORIZING
     store.close()

@@ -7,8 +7,10 @@ import stat
 
 import pytest
 
+from common.money import Money
 from offline_cache.crypto import NONCE_BYTES, RecordCipher, load_or_create_key
 from offline_cache.errors import KeyFileError, RecordTampered
+from offline_cache.journal import PaidBill
 
 
 def test_key_file_is_created_0600_and_reused(tmp_path):
@@ -63,7 +65,7 @@ def test_a_lost_key_is_not_silently_replaced_while_encrypted_records_exist(tmp_p
     from offline_cache.store import OfflineStore
 
     store = OfflineStore.open(tmp_path / "kiosk.db", tmp_path / "kiosk.key")
-    store.journal.create_payment(100, [{"reference": "R"}])
+    store.journal.create_payment(Money(100), [PaidBill("R", Money(100))])
     store.close()
     (tmp_path / "kiosk.key").unlink()
     with pytest.raises(KeyFileError, match="restore the key file"):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import os
 
+from common.money import Money
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import open_database
-from offline_cache.journal import Journal
+from offline_cache.journal import Journal, PaidBill
 
 
 def _damage(path, offset: int = 0) -> None:
@@ -27,7 +28,7 @@ def test_garbage_file_is_moved_aside_and_a_fresh_database_works(tmp_path, caplog
     [incident] = db.incidents()
     assert incident.kind == "quarantine" and kept.name in incident.detail
     assert "moved aside" in caplog.text
-    payment = Journal(db, RecordCipher(b"\x07" * 32)).create_payment(900, [])
+    payment = Journal(db, RecordCipher(b"\x07" * 32)).create_payment(Money(900), ())
     assert payment.ticket == 1
     db.close()
 
@@ -37,7 +38,7 @@ def test_damaged_pages_inside_a_real_database_are_quarantined_and_open_rows_kept
     db = open_database(path)
     journal = Journal(db, RecordCipher(b"\x07" * 32))
     for _ in range(200):
-        journal.create_payment(100, [{"reference": "x" * 200}])
+        journal.create_payment(Money(100), [PaidBill("x" * 200, Money(100))])
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     _damage(path, offset=4096 * 2)
@@ -79,7 +80,7 @@ def test_store_opens_at_the_configured_paths_inside_the_data_dir(tmp_path):
                     '[api]\nurl = "https://127.0.0.1:9/v1"\n')
     (tmp_path / "data").mkdir()
     store = open_store(load_settings(site))
-    store.journal.create_payment(100, [])
+    store.journal.create_payment(Money(100), ())
     store.close()
     assert (tmp_path / "data" / "kiosk.db").is_file()
     assert ((tmp_path / "data" / "kiosk.key").stat().st_mode & 0o777) == 0o600

@@ -7,13 +7,15 @@ import sqlite3
 
 import pytest
 
+from common.money import Money
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import open_database
 from offline_cache.errors import IllegalTransition, RecordTampered, UnknownRecord
-from offline_cache.journal import MAX_TICKET, Journal, PaymentState
+from offline_cache.journal import MAX_TICKET, Journal, PaidBill, PaymentState
 from offline_cache.machine import PAYMENT_TRANSITIONS, SubmissionState
 
-BILLS = [{"reference": "PRED-2024-0001", "amount_cents": 1250000}]
+BILLS = [{"reference": "PRED-2024-0001", "amount_cents": 1250000}]  # as stored and uploaded
+PAID = (PaidBill("PRED-2024-0001", Money(1250000)),)
 
 
 def _authorize(journal: Journal, ticket: int) -> None:
@@ -24,27 +26,40 @@ def _authorize(journal: Journal, ticket: int) -> None:
 
 
 def test_create_assigns_increasing_tickets_and_distinct_keys(journal):
-    first = journal.create_payment(1000, BILLS)
-    second = journal.create_payment(2000, BILLS)
+    first = journal.create_payment(Money(1000), PAID)
+    second = journal.create_payment(Money(2000), PAID)
     assert (first.ticket, second.ticket) == (1, 2)
     assert first.idempotency_key != second.idempotency_key
-    assert first.state is PaymentState.CREATED and first.bills == BILLS
+    assert first.state is PaymentState.CREATED and first.bills == PAID
+
+
+def test_bills_are_stored_as_before_and_rows_written_before_read_as_paid_bills(
+        journal, database, cipher):
+    p = journal.create_payment(Money(1250000), PAID)
+    row_id, blob = database.conn.execute(
+        "SELECT id, private FROM payments WHERE ticket = ?", (p.ticket,)).fetchone()
+    assert cipher.open("payments", row_id, blob) == {"bills": BILLS, "card_last4": None}
+    # a row as an older kiosk wrote it, straight into the file
+    database.conn.execute("UPDATE payments SET private = ? WHERE id = ?", (cipher.seal(
+        "payments", row_id, {"bills": BILLS, "card_last4": "4242"}), row_id))
+    assert journal.get(p.ticket).bills == PAID and journal.get(p.ticket).card_last4 == "4242"
+    assert journal.get(p.ticket).amount == Money(1250000, "CLP")
 
 
 def test_happy_path_reaches_synced_and_purges_personal_data(journal, outbox):
-    p = journal.create_payment(1250000, BILLS)
+    p = journal.create_payment(Money(1250000), PAID)
     assert journal.begin_authorizing(p.ticket).state is PaymentState.AUTHORIZING
     _authorize(journal, p.ticket)
     assert journal.get(p.ticket).card_last4 == "4242"
     assert journal.record_receipt_printed(p.ticket).state is PaymentState.RECEIPT_PRINTED
     synced = journal.record_synced(p.ticket)
     assert synced.state is PaymentState.SYNCED
-    assert synced.bills == [] and synced.card_last4 is None
-    assert synced.amount_cents == 1250000 and synced.authorization_code == "A1B2C3"
+    assert synced.bills == () and synced.card_last4 is None
+    assert synced.amount.cents == 1250000 and synced.authorization_code == "A1B2C3"
 
 
 def test_authorized_payment_is_queued_for_upload_in_the_same_transaction(journal, outbox):
-    p = journal.create_payment(5000, BILLS)
+    p = journal.create_payment(Money(5000), PAID)
     journal.begin_authorizing(p.ticket)
     assert outbox.due() == []
     _authorize(journal, p.ticket)
@@ -55,7 +70,7 @@ def test_authorized_payment_is_queued_for_upload_in_the_same_transaction(journal
 
 
 def test_sync_may_arrive_before_the_receipt_is_printed(journal):
-    p = journal.create_payment(5000, BILLS)
+    p = journal.create_payment(Money(5000), PAID)
     journal.begin_authorizing(p.ticket)
     _authorize(journal, p.ticket)
     journal.record_synced(p.ticket)
@@ -74,7 +89,7 @@ def test_sync_may_arrive_before_the_receipt_is_printed(journal):
     ],
 )
 def test_every_move_missing_from_the_table_raises(journal, state, event):
-    p = journal.create_payment(100, [])
+    p = journal.create_payment(Money(100), ())
     path = {
         PaymentState.CREATED: [],
         PaymentState.AUTHORIZING: ["begin_authorizing"],
@@ -101,7 +116,7 @@ def test_every_move_missing_from_the_table_raises(journal, state, event):
 
 
 def test_needing_recovery_lists_authorizing_and_unknown_only(journal):
-    tickets = [journal.create_payment(100 + i, []).ticket for i in range(4)]
+    tickets = [journal.create_payment(Money(100 + i), ()).ticket for i in range(4)]
     journal.begin_authorizing(tickets[0])
     journal.begin_authorizing(tickets[1])
     journal.record_unknown(tickets[1])
@@ -115,7 +130,7 @@ def test_needing_recovery_lists_authorizing_and_unknown_only(journal):
 
 def test_transitions_survive_reopening_the_file(tmp_path, cipher):
     db = open_database(tmp_path / "k.db")
-    p = Journal(db, cipher).create_payment(700, BILLS)
+    p = Journal(db, cipher).create_payment(Money(700), PAID)
     Journal(db, cipher).begin_authorizing(p.ticket)
     db.close()
     reopened = open_database(tmp_path / "k.db")
@@ -127,10 +142,10 @@ def test_ticket_wraps_after_six_digits_and_get_returns_the_newest(journal, datab
     database.conn.execute(
         "INSERT INTO sqlite_sequence (name, seq) VALUES ('payments', ?)", (MAX_TICKET - 1,)
     )
-    last = journal.create_payment(100, [])
-    wrapped = journal.create_payment(200, [])
+    last = journal.create_payment(Money(100), ())
+    wrapped = journal.create_payment(Money(200), ())
     assert (last.ticket, wrapped.ticket) == (MAX_TICKET, 1)
-    assert journal.get(1).amount_cents == 200
+    assert journal.get(1).amount.cents == 200
 
 
 def test_unknown_ticket_raises_a_typed_error(journal):
@@ -140,7 +155,7 @@ def test_unknown_ticket_raises_a_typed_error(journal):
 
 def test_non_positive_amount_is_refused(journal):
     with pytest.raises(ValueError):
-        journal.create_payment(0, [])
+        journal.create_payment(Money(0), ())
 
 
 def test_journal_runs_with_full_synchronous_wal(database):
@@ -179,7 +194,7 @@ def test_submission_illegal_moves_raise(submissions):
 
 
 def test_a_payment_cannot_be_read_with_another_key(database):
-    Journal(database, RecordCipher(b"\x02" * 32)).create_payment(100, BILLS)
+    Journal(database, RecordCipher(b"\x02" * 32)).create_payment(Money(100), PAID)
     with pytest.raises(RecordTampered):
         Journal(database, RecordCipher(b"\x01" * 32)).get(1)
 
@@ -188,9 +203,9 @@ def test_threads_sharing_one_connection_get_distinct_tickets(journal):
     from concurrent.futures import ThreadPoolExecutor
 
     def pay(i: int) -> int:
-        p = journal.create_payment(100 + i, BILLS)
+        p = journal.create_payment(Money(100 + i), PAID)
         journal.begin_authorizing(p.ticket)
-        assert journal.get(p.ticket).amount_cents == 100 + i
+        assert journal.get(p.ticket).amount.cents == 100 + i
         return p.ticket
 
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -200,7 +215,7 @@ def test_threads_sharing_one_connection_get_distinct_tickets(journal):
 
 
 def test_an_illegal_move_is_logged_for_technicians(journal, caplog):
-    p = journal.create_payment(100, BILLS)
+    p = journal.create_payment(Money(100), PAID)
     with pytest.raises(IllegalTransition) as caught:
         journal.record_receipt_printed(p.ticket)
     assert caught.value.state == "created" and caught.value.event == "receipt_printed"

@@ -8,10 +8,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.money import Money
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import open_database
 from offline_cache.errors import IllegalTransition
-from offline_cache.journal import Journal, PaymentState
+from offline_cache.journal import Journal, PaidBill, PaymentState
 from offline_cache.machine import PAYMENT_TRANSITIONS
 
 EVENTS = ["begin_authorizing", "authorized", "declined", "unknown", "receipt_printed", "synced"]
@@ -39,7 +40,7 @@ def test_random_call_sequences_follow_the_table(events):
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "k.db")
         journal = Journal(db, RecordCipher(b"\x09" * 32))
-        ticket = journal.create_payment(100, [{"reference": "R"}]).ticket
+        ticket = journal.create_payment(Money(100), [PaidBill("R", Money(100))]).ticket
         model = PaymentState.CREATED
         uploads = 0
         for event in events:

@@ -16,8 +16,10 @@ from collections.abc import Callable
 
 import pytest
 
+from common.money import Money
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from offline_cache.journal import PaidBill
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
 from tests.rig.api_server import enrol_kiosk
@@ -57,8 +59,7 @@ class LinkWatch:
 
 
 def _pay(store: OfflineStore, amount: int) -> int:
-    p = store.journal.create_payment(amount, [{"reference": f"LF-{amount}",
-                                               "amount_cents": amount}])
+    p = store.journal.create_payment(Money(amount), [PaidBill(f"LF-{amount}", Money(amount))])
     store.journal.begin_authorizing(p.ticket)
     store.journal.record_authorized(p.ticket, authorization_code=f"A{amount}",
                                     operation_number=str(amount), card_type="CR",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from common.money import Money
 from offline_cache.errors import RecordTampered
-from offline_cache.journal import PaymentState
+from offline_cache.journal import PaidBill, PaymentState
 from offline_cache.retention import RETENTION_EXPIRED, purge_expired
 from offline_cache.sync import SyncWorker
 from tests.offline.test_sync_worker import ScriptedUploader
@@ -26,7 +27,7 @@ def _raw(path: Path) -> bytes:
 
 
 def _fill(journal, submissions):
-    p = journal.create_payment(4500000, [{"reference": REFERENCE, "amount_cents": 4500000}])
+    p = journal.create_payment(Money(4500000), [PaidBill(REFERENCE, Money(4500000))])
     journal.begin_authorizing(p.ticket)
     journal.record_authorized(p.ticket, authorization_code="Z9", operation_number="77",
                               card_type="CR", card_last4="9731")
@@ -49,7 +50,7 @@ def test_raw_database_file_holds_no_personal_data_in_plaintext(database, journal
     row = database.conn.execute(
         "SELECT amount_cents, state FROM payments WHERE ticket = ?", (ticket,)).fetchone()
     assert row == (4500000, "authorized")
-    assert journal.get(ticket).bills[0]["reference"] == REFERENCE  # but the key opens it
+    assert journal.get(ticket).bills[0].reference == REFERENCE  # but the key opens it
 
 
 @pytest.mark.parametrize("table", ["payments", "submissions", "outbox"])
@@ -74,8 +75,8 @@ def test_a_flipped_byte_in_a_stored_record_is_detected(database, journal, submis
 
 
 def test_a_record_copied_onto_another_row_is_detected(database, journal):
-    a = journal.create_payment(100, [{"reference": "A"}])
-    b = journal.create_payment(200, [{"reference": "B"}])
+    a = journal.create_payment(Money(100), [PaidBill("A", Money(100))])
+    b = journal.create_payment(Money(200), [PaidBill("B", Money(200))])
     database.conn.execute(
         "UPDATE payments SET private = (SELECT private FROM payments WHERE ticket = ?)"
         " WHERE ticket = ?", (a.ticket, b.ticket))
@@ -95,7 +96,7 @@ def test_personal_data_is_gone_after_confirmed_sync(database, cipher, journal, s
     raw = _raw(database.path)
     assert [b for b in blobs if b in raw] == []  # ciphertext overwritten (secure_delete)
     assert journal.get(ticket).state is PaymentState.SYNCED
-    assert journal.get(ticket).bills == [] and submissions.get(sid).form == {}
+    assert journal.get(ticket).bills == () and submissions.get(sid).form == {}
 
 
 def test_personal_data_is_gone_after_retention_even_if_never_synced(database, journal,
@@ -104,7 +105,7 @@ def test_personal_data_is_gone_after_retention_even_if_never_synced(database, jo
     assert purge_expired(database, 30) == 0  # nothing is old yet
     later = datetime.now(UTC) + timedelta(days=31)
     assert purge_expired(database, 30, now=later) == 4  # 1 payment, 1 submission, 2 uploads
-    assert journal.get(ticket).bills == [] and journal.get(ticket).amount_cents == 4500000
+    assert journal.get(ticket).bills == () and journal.get(ticket).amount.cents == 4500000
     assert submissions.get(sid).form == {}
     assert {(e.state, e.last_error) for e in outbox.view()} == {("parked", RETENTION_EXPIRED)}
     assert outbox.due() == []

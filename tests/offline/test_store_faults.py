@@ -16,17 +16,18 @@ from pathlib import Path
 
 import pytest
 
+from common.money import Money
 from offline_cache import database as database_module
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import lock_data_dir, open_database
 from offline_cache.errors import StoreUnavailable
-from offline_cache.journal import Journal
+from offline_cache.journal import Journal, PaidBill
 from offline_cache.machine import PaymentState
 from offline_cache.outbox import Outbox
 from tests.rig.fs import small_disk
 
 KEY = b"\x07" * 32
-BILL = [{"reference": "100000000001", "amount_cents": 71_226_00}]
+BILL = (PaidBill("100000000001", Money(7_122_600)),)
 
 
 def _money(path: Path) -> tuple[int, int]:
@@ -34,13 +35,13 @@ def _money(path: Path) -> tuple[int, int]:
     db = open_database(path)
     journal = Journal(db, RecordCipher(KEY))
     for _ in range(3):  # settled history: synced sales are not carried over, tickets are kept
-        done = journal.create_payment(100, BILL).ticket
+        done = journal.create_payment(Money(100), BILL).ticket
         journal.begin_authorizing(done)
         journal.record_declined(done, code="05")
-    open_sale = journal.create_payment(7_122_600, BILL).ticket
+    open_sale = journal.create_payment(Money(7_122_600), BILL).ticket
     journal.begin_authorizing(open_sale)
     journal.record_unknown(open_sale)
-    charged = journal.create_payment(4_000_000, BILL).ticket
+    charged = journal.create_payment(Money(4_000_000), BILL).ticket
     journal.begin_authorizing(charged)
     journal.record_authorized(charged, authorization_code="A1B2C3", operation_number="000042",
                               card_type="VI", card_last4="4242")
@@ -59,7 +60,7 @@ def _assert_money_intact(path: Path, open_sale: int, charged: int) -> None:
         assert paid.state is PaymentState.AUTHORIZED and paid.card_last4 == "4242"
         [upload] = [e for e in Outbox(db, RecordCipher(KEY)).view() if e.kind == "payment"]
         assert upload.state == "pending"
-        new = journal.create_payment(500, BILL)
+        new = journal.create_payment(Money(500), BILL)
         assert new.ticket > charged  # no ticket is given out twice
     finally:
         db.close()
@@ -99,7 +100,7 @@ def test_damage_inside_the_payments_says_what_could_not_be_read(tmp_path):
     db = open_database(path)
     journal = Journal(db, RecordCipher(KEY))
     for _ in range(300):
-        ticket = journal.create_payment(100, [{"reference": "x" * 300}]).ticket
+        ticket = journal.create_payment(Money(100), [PaidBill("x" * 300, Money(100))]).ticket
         journal.begin_authorizing(ticket)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     [page] = [r[0] for r in db.conn.execute(

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from common.money import Money
 from offline_cache.backoff import backoff_delay
 from offline_cache.delivery import DeliveryFailed, DeliveryRejected
-from offline_cache.journal import PaymentState
+from offline_cache.journal import PaidBill, PaymentState
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
 
 
@@ -42,7 +43,7 @@ def _worker(database, cipher, uploader, **kw) -> SyncWorker:
 
 
 def _paid(journal) -> int:
-    p = journal.create_payment(1000, [{"reference": "R1", "amount_cents": 1000}])
+    p = journal.create_payment(Money(1000), [PaidBill("R1", Money(1000))])
     journal.begin_authorizing(p.ticket)
     journal.record_authorized(p.ticket, authorization_code="A", operation_number="1",
                               card_type="DB", card_last4="1111")

@@ -11,12 +11,13 @@ import asyncio
 from pathlib import Path
 from typing import Protocol
 
+from common.money import Money
 from drivers.payment.transbank import TransbankTerminal
 from kiosk.services.card_payment import pay
 from kiosk.services.payment_recovery import recover_all
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
-from offline_cache.journal import Journal
+from offline_cache.journal import Journal, PaidBill
 
 ACK_TIMEOUT_S = 0.3
 RESPONSE_TIMEOUT_S = 1.0
@@ -41,8 +42,9 @@ def start_and_pay(folder: Path, port: str, amount_cents: int | None, paying: Fla
         asyncio.run(recover_all(journal, terminal))
         paying.set()
         if amount_cents is not None:
-            bills = [{"reference": f"CRASH-{amount_cents}", "amount_cents": amount_cents}]
-            asyncio.run(pay(journal, terminal, amount_cents, bills, lambda _: None))
+            amount = Money(amount_cents)
+            bills = [PaidBill(f"CRASH-{amount_cents}", amount)]
+            asyncio.run(pay(journal, terminal, amount, bills, lambda _: None))
     finally:
         terminal.close()
         database.close()

@@ -7,29 +7,31 @@ from pathlib import Path
 
 import pytest
 
+from common.money import Money
 from drivers.base import DeviceTimeout
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
 from drivers.payment.transbank import TransbankTerminal
 from kiosk.services.card_payment import PaymentOutcome, PaymentStatus, RecoveryPending, pay
 from kiosk.services.payment_recovery import recover_all
-from offline_cache.journal import Journal, PaymentState
+from offline_cache.journal import Journal, PaidBill, PaymentState
 from tests.payment.conftest import TerminalLine
 from tests.rig.serial_pty import open_serial_pair
 from tests.rig.wait import wait_for
 
-BILLS = [{"reference": "WATER-2026-0042", "amount_cents": 1_500_000}]
+BILLS = (PaidBill("WATER-2026-0042", Money(1_500_000)),)
 
 
 def run_pay(line: TerminalLine, journal: Journal, amount: int = 1_500_000,
             progress: list[str] | None = None) -> PaymentOutcome:
     sink = progress if progress is not None else []
-    return asyncio.run(pay(journal, line.driver, amount, BILLS, sink.append))
+    return asyncio.run(pay(journal, line.driver, Money(amount), BILLS, sink.append))
 
 
 def test_approved_payment_is_authorized_with_the_terminals_codes(
         terminal_line: TerminalLine, journal: Journal) -> None:
     progress: list[str] = []
-    outcome = asyncio.run(pay(journal, terminal_line.driver, 1_500_000, BILLS, progress.append))
+    outcome = asyncio.run(pay(journal, terminal_line.driver, Money(1_500_000), BILLS,
+                              progress.append))
     sale = terminal_line.memory.approved[0]
     assert outcome.status is PaymentStatus.PAID
     row = journal.get(outcome.payment.ticket)
@@ -114,7 +116,7 @@ def test_disconnect_mid_sale_stays_unknown_until_the_cable_is_back_then_authoriz
 def test_crash_before_the_sale_left_the_kiosk_recovers_as_declined(
         terminal_line: TerminalLine, journal: Journal) -> None:
     run_pay(terminal_line, journal)  # terminal's last sale: an older ticket, approved
-    orphan = journal.create_payment(700_000, BILLS)
+    orphan = journal.create_payment(Money(700_000), BILLS)
     journal.begin_authorizing(orphan.ticket)  # ... and the kiosk died right here
     settled = asyncio.run(recover_all(journal, terminal_line.driver))
     assert [(p.ticket, p.state, p.decline_code) for p in settled] == [
@@ -124,7 +126,7 @@ def test_crash_before_the_sale_left_the_kiosk_recovers_as_declined(
 
 def test_terminal_without_any_sale_recovers_an_open_row_as_declined(
         terminal_line: TerminalLine, journal: Journal) -> None:
-    orphan = journal.create_payment(700_000, BILLS)
+    orphan = journal.create_payment(Money(700_000), BILLS)
     journal.begin_authorizing(orphan.ticket)
     settled = asyncio.run(recover_all(journal, terminal_line.driver))
     assert settled[0].decline_code == "recovered_no_sale"
@@ -133,7 +135,7 @@ def test_terminal_without_any_sale_recovers_an_open_row_as_declined(
 def test_missing_terminal_declines_without_charging(tmp_path: Path, journal: Journal) -> None:
     driver = TransbankTerminal(str(tmp_path / "no-port"), ack_timeout_s=0.2)
     try:
-        outcome = asyncio.run(pay(journal, driver, 500_000, BILLS, lambda _: None))
+        outcome = asyncio.run(pay(journal, driver, Money(500_000), BILLS, lambda _: None))
     finally:
         driver.close()
     assert outcome.status is PaymentStatus.NOT_PAID
@@ -143,7 +145,7 @@ def test_missing_terminal_declines_without_charging(tmp_path: Path, journal: Jou
 
 def test_recovery_with_the_terminal_offline_leaves_the_row_open(
         terminal_line: TerminalLine, journal: Journal) -> None:
-    orphan = journal.create_payment(700_000, BILLS)
+    orphan = journal.create_payment(Money(700_000), BILLS)
     journal.begin_authorizing(orphan.ticket)
     journal.record_unknown(orphan.ticket)
     terminal_line.simulator.stop()
@@ -158,7 +160,7 @@ def test_session_cancelled_mid_sale_still_records_the_terminals_answer(
 
     async def citizen_walks_away() -> None:
         session = asyncio.create_task(
-            pay(journal, terminal_line.driver, 1_500_000, BILLS, lambda _: None))
+            pay(journal, terminal_line.driver, Money(1_500_000), BILLS, lambda _: None))
         # Cancel once the terminal has taken the sale (it then pauses on each message).
         await asyncio.to_thread(wait_for, lambda: not terminal_line.memory.scripts,
                                 "the terminal to take the sale")

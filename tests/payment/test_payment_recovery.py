@@ -6,15 +6,16 @@ import logging
 
 import pytest
 
+from common.money import Money
 from drivers.payment.base import SaleResult
 from drivers.payment.codes import Outcome
 from kiosk.services.payment_recovery import OTHER_TICKET, RecoveryConflict, settle
 from offline_cache.errors import IllegalTransition
-from offline_cache.journal import Journal, Payment, PaymentState
+from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
 
 
 def open_payment(journal: Journal, amount: int = 300_000) -> Payment:
-    payment = journal.create_payment(amount, [{"reference": "FINE-7", "amount_cents": amount}])
+    payment = journal.create_payment(Money(amount), [PaidBill("FINE-7", Money(amount))])
     journal.begin_authorizing(payment.ticket)
     return journal.record_unknown(payment.ticket)
 

@@ -11,9 +11,10 @@ from sqlite_utils import Database
 
 from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.profile import profile_from_settings
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, verification_link
+from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
 from drivers.printer.simulator import PrinterSimulator
 from drivers.worker import DeviceWorker
+from kiosk.receipts.verification import verification_url
 from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobStore
 
@@ -32,7 +33,7 @@ def build_typical_receipt() -> Receipt:
             ReceiptLine("Multa de tránsito (exención aplicada)", 0),
         ),
         reference=REFERENCE,
-        verification_url=verification_link(VERIFY_BASE, REFERENCE),
+        verification_url=verification_url(VERIFY_BASE, REFERENCE),
         status_text="Pendiente de confirmación",
         footer=("¡Gracias por usar el kiosco municipal!", "¿Dudas? Llame al 800 123 456."),
     )

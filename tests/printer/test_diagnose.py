@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drivers.printer import diagnose as printer_doctor
 from drivers.printer.driver import build_printer
-from drivers.printer.technician_receipt import SPANISH_SAMPLE, TEST_REFERENCE
+from kiosk.receipts.technician import SPANISH_SAMPLE, TEST_REFERENCE, print_test_receipt
 from kiosk.settings import PrinterSection
 
 
@@ -42,9 +42,9 @@ def test_doctor_for_a_kiosk_without_printer():
 
 
 def test_test_print_from_the_cli_prints_the_sample(printer_settings, simulator):
-    job_id = printer_doctor.test_print(printer_settings)
+    attempt = print_test_receipt(printer_settings)
     (job,) = simulator.wait_for_jobs(1)
-    assert job_id == 1 and job.complete
+    assert attempt.printed and attempt.job_id == 1 and job.complete
     assert SPANISH_SAMPLE in job.text and "€" in job.text
     assert [b.data for b in job.barcodes] == [TEST_REFERENCE]
 

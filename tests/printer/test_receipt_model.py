@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from common.money import Money, format_money
 from drivers.printer.layout import TextBlock, layout
-from drivers.printer.receipt import Receipt, ReceiptLine, format_amount
+from drivers.printer.receipt import Receipt, ReceiptLine
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ from drivers.printer.receipt import Receipt, ReceiptLine, format_amount
     ],
 )
 def test_amounts_are_formatted_for_the_locale(cents, currency, locale, text):
-    assert format_amount(cents, currency, locale) == text
+    assert format_money(Money(cents, currency), locale) == text
 
 
 def test_receipt_survives_a_json_round_trip(typical_receipt):

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from common.text import N_
 from drivers.printer.base import ReceiptPrinter
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine
+from drivers.printer.receipt import Receipt, ReceiptLine
 from kiosk.api_types import CaseStatus
 from kiosk.i18n import load_catalog
+from kiosk.receipts.printing import print_receipt
+from kiosk.receipts.verification import verification_url
+from kiosk.receipts.wording import THANKS, header
 from kiosk.services.browse_catalog import pick
-from kiosk.services.payment_receipt import THANKS
-from kiosk.services.receipt_printing import print_on
-from kiosk.services.request_receipt import verification_url
 from kiosk.settings import KioskSection
 
 TITLE = N_("Case status")
@@ -43,7 +43,7 @@ def build_status_receipt(kiosk: KioskSection, case: CaseStatus, next_step: str, 
     text = load_catalog(language)._
     status = pick(dict(case["status_label"]), language)
     return Receipt(
-        header=ReceiptHeader(kiosk.municipality, kiosk.id, issued_at, text(TITLE)),
+        header=header(kiosk, issued_at, text(TITLE)),
         lines=(ReceiptLine(pick(dict(case["title"]), language), None,
                            text(STATUS_LINE).format(status=status)),),
         reference=case["case_number"],
@@ -53,7 +53,7 @@ def build_status_receipt(kiosk: KioskSection, case: CaseStatus, next_step: str, 
 
 
 class StatusSlips:
-    """Print status slips on the kiosk's printer."""
+    """Print status slips on the kiosk's printer, through the one print path."""
 
     def __init__(self, kiosk: KioskSection, printer: ReceiptPrinter | None) -> None:
         self._kiosk = kiosk
@@ -63,6 +63,6 @@ class StatusSlips:
         """Print the slip of ``case``; a failing printer gives a plain message instead."""
         receipt = build_status_receipt(self._kiosk, case, next_step,
                                        issued_at=datetime.now().astimezone(), language=language)
-        attempt = await print_on(self._printer, receipt, "status slip")
+        attempt = await print_receipt(self._printer, receipt, "status slip")
         return StatusSlip(receipt, attempt.printed,
                           SLIP_PRINTED if attempt.printed else SLIP_NOT_PRINTED)

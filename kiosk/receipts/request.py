@@ -1,4 +1,4 @@
-"""The receipt of a procedure request: built from the receipt model, printed on the printer.
+"""The receipt of a procedure request, and issuing it: on paper, or on screen if it cannot.
 
 The case number (or, while the API has not confirmed the request, a short provisional
 reference) is printed as text and as a Code128 barcode. The verification QR carries the
@@ -15,15 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
+from common.money import Money, format_money
 from common.text import N_
 from drivers.printer.base import ReceiptPrinter
-from drivers.printer.receipt import Receipt, ReceiptHeader, ReceiptLine, format_amount
+from drivers.printer.receipt import Receipt, ReceiptLine
 from kiosk.i18n import load_catalog
+from kiosk.receipts.printing import print_receipt
+from kiosk.receipts.verification import verification_url
+from kiosk.receipts.wording import PAPER_LOCALE, PENDING_CONFIRMATION, THANKS, header
 from kiosk.services.browse_catalog import pick
-from kiosk.services.payment_receipt import PENDING_CONFIRMATION, THANKS
-from kiosk.services.receipt_printing import print_on
 from kiosk.services.submit_procedure import Submitted
 from kiosk.settings import KioskSection
 from offline_cache.submissions import Submissions
@@ -56,16 +57,11 @@ def request_reference(submitted: Submitted) -> str:
     return "SOL-" + submitted.provisional_reference.replace("-", "")[:8].upper()
 
 
-def verification_url(base_url: str, idempotency_key: str) -> str:
-    """The URL in the QR: the site's verification page with the submission's key."""
-    return f"{base_url}?{urlencode({'ref': idempotency_key})}"
-
-
-def fee_cents(procedure: Mapping[str, Any]) -> int | None:
-    """The fixed fee of a procedure in cents (None when it is free or looked up)."""
+def fixed_fee(procedure: Mapping[str, Any]) -> Money | None:
+    """The fixed fee of a procedure (None when it is free or looked up)."""
     fee = procedure.get("fee") or {}
     amount = fee.get("amount_cents")
-    return int(amount) if fee.get("kind") == "fixed" and amount else None
+    return Money(int(amount)) if fee.get("kind") == "fixed" and amount else None
 
 
 def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
@@ -73,8 +69,8 @@ def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
                           language: str) -> Receipt:
     """Describe a submitted request for paper and screen, in ``language``."""
     text = load_catalog(language)._
-    fee = fee_cents(procedure)
-    detail = text(FEE_AT_OFFICE).format(amount=format_amount(fee)) if fee else ""
+    fee = fixed_fee(procedure)
+    detail = text(FEE_AT_OFFICE).format(amount=format_money(fee, PAPER_LOCALE)) if fee else ""
     footer: list[str] = []
     if submitted.pending_confirmation:
         footer.append(text(PENDING_NOTE))
@@ -83,7 +79,7 @@ def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
         footer.append(text(WHERE_TO_GO).format(office=office))
     footer.append(text(THANKS))
     return Receipt(
-        header=ReceiptHeader(kiosk.municipality, kiosk.id, issued_at, text(TITLE)),
+        header=header(kiosk, issued_at, text(TITLE)),
         lines=(ReceiptLine(pick(dict(procedure["title"]), language), None, detail),),
         reference=request_reference(submitted),
         verification_url=verification_url(kiosk.verification_url,
@@ -94,7 +90,7 @@ def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
 
 
 class RequestReceipts:
-    """Issue request receipts: print on the printer's own worker, or keep them on screen."""
+    """Issue request receipts: on paper through the one print path, or kept on screen."""
 
     def __init__(self, kiosk: KioskSection, printer: ReceiptPrinter | None,
                  submissions: Submissions) -> None:
@@ -108,8 +104,8 @@ class RequestReceipts:
         receipt = build_request_receipt(self._kiosk, procedure, submitted,
                                         issued_at=datetime.now().astimezone(),
                                         language=language)
-        attempt = await print_on(self._printer, receipt,
-                                 f"submission {submitted.submission_id}")
+        attempt = await print_receipt(self._printer, receipt,
+                                      f"submission {submitted.submission_id}")
         if not attempt.printed:
             return RequestReceipt(receipt, False, RECEIPT_ON_SCREEN, attempt.job_id)
         await asyncio.to_thread(self._submissions.record_receipt_printed,
