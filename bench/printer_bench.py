@@ -32,7 +32,7 @@ from drivers.printer.simulator import PrinterSimulator
 from drivers.worker import DeviceWorker
 from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobStore
-from tests.rig.serial_pty import open_serial_pair
+from rig.serial_pty import open_serial_pair
 
 VARIANTS = {  # name: (native QR, native barcode)
     "native QR + native barcode": (True, True),

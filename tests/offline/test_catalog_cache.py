@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from kiosk.api import ApiClient
+from kiosk.simulated.api import enrol_kiosk
 from offline_cache.api_uploader import ApiUploader
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import PaymentState
 from offline_cache.store import OfflineStore
-from tests.rig.api_server import enrol_kiosk
-from tests.rig.faulty_proxy import Fault, FaultyProxy
+from rig.faulty_proxy import Fault, FaultyProxy
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from drivers.payment.transbank import TransbankTerminal
 from kiosk.services.card_payment import PaymentOutcome, PaymentStatus, RecoveryPending, pay
 from kiosk.services.payment_recovery import recover_all
 from offline_cache.journal import Journal, PaymentState
-from tests.payment.conftest import TerminalLine
-from tests.rig.serial_pty import open_serial_pair
-from tests.rig.wait import wait_for
+from rig.serial_pty import open_serial_pair
+from rig.wait import wait_for
+from tests.fixtures.terminal import TerminalLine
 
 BILLS = [{"reference": "WATER-2026-0042", "amount_cents": 1_500_000}]
 
