@@ -34,7 +34,7 @@ def python_module(name: str, *args: str) -> list[str]:
     return [sys.executable, "-m", name, *args]
 
 
-def ready_facts(line: str) -> dict[str, str]:
+def _ready_facts(line: str) -> dict[str, str]:
     """Return the ``key=value`` words of a ready line (e.g. ``control=40123``)."""
     return dict(word.split("=", 1) for word in line.split() if "=" in word)
 
@@ -62,7 +62,7 @@ class ChildProcess:
             self.process = subprocess.Popen(self.argv, cwd=PROJECT_ROOT, env=self.env,
                                             stdout=output, stderr=subprocess.STDOUT)
         try:
-            return ready_facts(self._wait_ready(seen, timeout_s))
+            return _ready_facts(self._wait_ready(seen, timeout_s))
         except BaseException:
             self.kill()
             raise
