@@ -114,6 +114,10 @@ def list_readers() -> list[str]:
         return []
 
 
+def _pcscd_binary() -> str:
+    return shutil.which("pcscd") or "/usr/sbin/pcscd"
+
+
 def _virtual_reader_ready() -> bool:
     return VIRTUAL_READER in list_readers()
 
@@ -123,7 +127,6 @@ class PrivatePcscd:
 
     def __init__(self, home: PcscHome | None = None) -> None:
         self.home = home or claim_pcsc_home()
-        # A loaded machine can take many seconds before pcscd loads the vpcd driver.
         self._child = ChildProcess("private pcscd", self.argv(), self.home.folder / "pcscd.log",
                                    ready_check=_virtual_reader_ready)
 
@@ -149,18 +152,17 @@ class PrivatePcscd:
         An empty tmpfs over ``/run`` also hides udev's device database, so a real USB reader
         plugged into the developer's machine never shows up in a test.
         """
-        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
         script = ('mount -t tmpfs tmpfs /run && mkdir /run/pcscd '
                   '&& mount --bind "$0" /run/pcscd && exec "$1" --foreground -c "$2"')
         namespace = ["unshare", "--mount", "--propagation", "private"]
         if os.geteuid() != 0:
             namespace.insert(1, "--map-root-user")  # an unprivileged user namespace
-        return [*namespace, "sh", "-c", script, str(self.home.folder), binary,
+        return [*namespace, "sh", "-c", script, str(self.home.folder), _pcscd_binary(),
                 str(self.home.reader_conf)]
 
     def start(self, timeout: float = 45.0) -> None:
         """Start pcscd in the foreground and wait until the virtual readers appear."""
-        self._child.start(timeout)
+        self._child.start(timeout)  # a loaded machine takes seconds to load the vpcd driver
 
     def stop(self) -> None:
         """Stop pcscd (readers disappear for every client of this process)."""
@@ -201,8 +203,7 @@ class SystemPcscd:
         if _pcscd_answers():
             raise StackError("pcscd is running without the vpcd virtual reader: install "
                              "vsmartcard-vpcd and restart pcscd (systemctl restart pcscd)")
-        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        self._child = ChildProcess("smart-card service (pcscd)", [binary, "--foreground"],
+        self._child = ChildProcess("smart-card service (pcscd)", [_pcscd_binary(), "--foreground"],
                                    self._logs / "pcscd.log", ready_check=_virtual_reader_ready)
         self._child.start()
         return self
