@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.rig.api_server import ApiServer, enrol_kiosk
+from kiosk.simulated.api import ApiServer, enrol_kiosk
 
 FIRST_SYNTHETIC = 100_000  # procedure_api.seed.seed_synthetic_citizens numbering
 

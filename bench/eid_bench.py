@@ -24,7 +24,7 @@ from drivers.eid.citizens import load_citizens
 from drivers.eid.reader import PcscEidReader
 from drivers.eid.test_pki import load_or_create_pki
 from drivers.eid.virtual_card.card import VirtualCard
-from tests.rig.pcsc import VIRTUAL_READER, Pcscd
+from kiosk.simulated.pcsc import VIRTUAL_READER, PrivatePcscd
 
 
 class _Presence:
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     citizens = load_citizens()
-    with tempfile.TemporaryDirectory() as folder, Pcscd() as pcscd:
+    with tempfile.TemporaryDirectory() as folder, PrivatePcscd() as pcscd:
         pki = load_or_create_pki(Path(folder), citizens)
         card = VirtualCard(pki, citizens, port=pcscd.vpcd_port)
         presence = _Presence()

@@ -249,14 +249,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="first RSS sample after this many journeys")
     parser.add_argument("--max-minutes", type=float, default=10.0,
                         help="stop starting journeys after this long (the count is reported)")
-    parser.add_argument("--pki", type=Path, help="with --card-control: the running card's PKI")
-    parser.add_argument("--card-control", type=int,
-                        help="use a running virtual card (and its pcscd) instead of starting them")
     args = parser.parse_args(argv or [])  # `python -m bench` calls main() with its own argv
-    if args.journeys < 1 or (args.card_control is None) != (args.pki is None):
-        parser.error("--journeys must be >= 1; --pki and --card-control go together")
+    if args.journeys < 1:
+        parser.error("--journeys must be >= 1")
     with tempfile.TemporaryDirectory(prefix="journey-bench-") as folder, \
-            JourneyStack(Path(folder), pki_dir=args.pki, card_control=args.card_control) as stack:
+            JourneyStack(Path(folder)) as stack:
         started = time.monotonic()
         samples, memory, apdus = asyncio.run(run(
             stack, args.journeys, min(args.rss_after, args.journeys),

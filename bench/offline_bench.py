@@ -33,6 +33,7 @@ from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox, enqueue
 from offline_cache.search import CatalogSearch, words
 from offline_cache.submissions import Submissions
+from rig.search_queries import QUERIES
 
 BODY = {"score": 4, "journey": "pay_bills", "note": "x" * 200}
 
@@ -153,8 +154,6 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def bench_search(folder: Path, procedures: int) -> dict[str, tuple[float, float]]:
     """Return p50/p95 latency (ms) for FTS+fuzzy search and for a LIKE scan."""
-    from tests.offline.test_search import QUERIES
-
     db = open_database(folder / "search.db")
     CatalogCache(db).store(synthetic_catalog(procedures, random.Random(7)), None)
     search = CatalogSearch(db)
@@ -192,8 +191,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  ratio outbox/persist-queue: enqueue {ours[0] / theirs[0]:.2f}x,"
               f" drain {ours[1] / theirs[1]:.2f}x")
         latency = bench_search(folder, args.procedures)
-        from tests.offline.test_search import QUERIES
-
         print(f"search over {args.procedures} procedures, {len(QUERIES)} queries x 5")
         for name, (p50, p95) in latency.items():
             print(f"  {name:<28} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")

@@ -33,7 +33,7 @@ from drivers.worker import DeviceWorker
 from kiosk.receipts.verification import verification_url
 from kiosk.settings import PrinterSection
 from offline_cache.print_jobs import PrintJobStore
-from tests.rig.serial_pty import open_serial_pair
+from rig.serial_pty import open_serial_pair
 
 VARIANTS = {  # name: (native QR, native barcode)
     "native QR + native barcode": (True, True),

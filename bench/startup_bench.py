@@ -53,7 +53,7 @@ def measure(label: str, argv: list[str]) -> tuple[float, float]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sys.path.insert(0, str(ROOT))
-        from tests.rig.config import write_config
+        from rig.config import write_config
 
         config = write_config(Path(tmp))
         kiosk = measure("kiosk (attract screen)", [sys.executable, "-m", "kiosk", "demo",

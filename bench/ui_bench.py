@@ -1,6 +1,6 @@
 """Citizen UI speed and memory: touch to next screen, transition frame rate, RSS growth.
 
-Runs the real kiosk app (tests/ui/app_runner.py) at 1080×1920 with the demo catalog in
+Runs the real kiosk app (rig/app_runner.py) at 1080×1920 with the demo catalog in
 its offline cache, driven over the loopback control socket:
 
 - touch → first frame of the next screen (home → categories, Back), p50/p95, for instant
@@ -82,14 +82,14 @@ def rss_growth(ui: object) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.rig.config import write_config
-    from tests.ui.catalog import demo_catalog, seed_catalog
-    from tests.ui.harness import KioskUI
+    from rig.catalog import demo_catalog, seed_catalog
+    from rig.config import write_config
+    from rig.harness import PORTRAIT, KioskUI
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         seed_catalog(folder / "data", demo_catalog())
-        config = write_config(folder, {"display": {"width": 1080, "height": 1920},
+        config = write_config(folder, {**PORTRAIT,
                                        "timeouts": {"inactivity_warning_s": 3600}})
         with KioskUI(config, folder / "app.log") as ui:
             ui.tap("start")

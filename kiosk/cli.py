@@ -73,7 +73,8 @@ def demo(config_path: Path | None, screenshot: Path | None, exit_after: float | 
          simulators: bool) -> None:
     """Run the kiosk on simulated hardware and a local reference API."""
     from kiosk.app import prepare, run_kiosk
-    from kiosk.demo import DemoError, DemoStack
+    from kiosk.demo import DemoStack
+    from kiosk.simulated.child import StackError
 
     settings = _load(config_path, DEMO_CONFIG)
     prepare(settings)
@@ -81,7 +82,7 @@ def demo(config_path: Path | None, screenshot: Path | None, exit_after: float | 
         with DemoStack(settings, enabled=simulators and settings.demo.start_simulators) as stack:
             code = run_kiosk(stack.settings, screenshot=screenshot, exit_after=exit_after,
                              demo_panel=stack.demo_panel())
-    except DemoError as err:
+    except StackError as err:
         click.echo(f"The demo could not start: {err}", err=True)
         sys.exit(1)
     sys.exit(code)

@@ -1,185 +1,87 @@
 """``kiosk demo``: start the simulators and the reference API, then run the kiosk on them.
 
-Each simulated part is a child process (a module of this project, or ``pcscd``). The
-stack waits until each part is ready — most print a ready line, which may carry facts such
-as a control port or the terminal's pseudo-terminal path that then replace the configured
-value — and stops every part when the kiosk exits. Output goes to ``<data_dir>/demo/``.
+The demo configuration chooses the parts and their ports: the reference API always, the
+system's pcscd and the virtual e-ID card for a ``pcsc`` reader, the printer simulator for
+a ``network`` printer, the terminal simulator (on a pseudo-terminal of its own) for
+``transbank``. The simulated stack (:mod:`kiosk.simulated.stack`) runs each as a child
+process, waits until it is ready, tells the kiosk what only the running part knows (the
+terminal's pseudo-terminal) and stops every part when the kiosk exits. The kiosk enrols
+once with the demo's code. Output goes to ``<data_dir>/demo/``.
 """
 
 from __future__ import annotations
 
-import logging
-import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-from kiosk.demo_panel import DemoPanel, ready_facts
-from kiosk.settings import PROJECT_ROOT, Settings
-
-log = logging.getLogger(__name__)
+from kiosk.demo_panel import DemoPanel
+from kiosk.settings import Settings, deep_merge
+from kiosk.simulated.api import ApiServer
+from kiosk.simulated.devices import CardProcess, PrinterProcess, TerminalProcess
+from kiosk.simulated.pcsc import SystemPcscd
+from kiosk.simulated.stack import SimulatedStack
 
 DEMO_ENROLMENT_CODE = "DEMO-KIOSK-ENROL"
-READY_TIMEOUT_S = 45.0
-VIRTUAL_READER = "Virtual PCD 00 00"
-CARD, TERMINAL = "virtual e-ID card", "payment terminal simulator"
-
-SettingsUpdate = Callable[[str], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class DemoPart:
-    """One simulated part: its command, how it says it is ready, what it changes."""
-
-    name: str
-    argv: tuple[str, ...]
-    ready_prefix: str = ""                     # a line of its output that means "ready"
-    ready_check: Callable[[], bool] | None = None  # or a probe, for programs that say nothing
-    on_ready: SettingsUpdate = field(default=lambda _line: {})
-
-    @property
-    def log_name(self) -> str:
-        return self.argv[2] if self.argv[1:2] == ("-m",) else Path(self.argv[0]).name
-
-
-class DemoError(RuntimeError):
-    """A simulated part did not start."""
-
-
-def _module(name: str, *args: str) -> tuple[str, ...]:
-    return (sys.executable, "-m", name, *args)
-
-
-def _pcsc_readers() -> list[str]:
-    from smartcard.Exceptions import SmartcardException
-    from smartcard.pcsc.PCSCExceptions import BaseSCardException
-    from smartcard.System import readers
-
-    try:
-        return [str(reader) for reader in readers()]
-    except (BaseSCardException, SmartcardException):
-        return []
-
-
-def _pcscd_part() -> DemoPart | None:
-    """Start pcscd only when none is running (a desktop usually has one)."""
-    if VIRTUAL_READER in _pcsc_readers():
-        return None
-    if subprocess.run(["pgrep", "-x", "pcscd"], capture_output=True).returncode == 0:
-        raise DemoError("pcscd is running without the vpcd virtual reader: install "
-                        "vsmartcard-vpcd and restart pcscd (systemctl restart pcscd)")
-    binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    return DemoPart("smart-card service (pcscd)", (binary, "--foreground"),
-                    ready_check=lambda: VIRTUAL_READER in _pcsc_readers())
-
-
-def demo_parts(settings: Settings) -> list[DemoPart]:
-    """List the simulated parts the demo configuration asks for, in start order."""
-    data = settings.kiosk.data_dir
-    api_args = ["serve", "--host", "127.0.0.1", "--port", str(settings.demo.api_port),
-                "--db", str(data / "reference-api.db"), "--seed", "demo",
-                "--enrolment-code", DEMO_ENROLMENT_CODE]
-    parts: list[DemoPart] = []
-    eid = settings.devices.eid
-    if eid.type == "pcsc":
-        from drivers.eid.citizens import load_citizens
-        from drivers.eid.test_pki import load_or_create_pki
-
-        pki_dir = settings.data_path(eid.pki_dir)
-        pki = load_or_create_pki(pki_dir, load_citizens())
-        api_args += ["--eid-ca", str(pki.ca_bundle_path)]
-        pcscd = _pcscd_part()
-        if pcscd is not None:
-            parts.append(pcscd)
-        parts.append(DemoPart(CARD, _module("drivers.eid.virtual_card", "--pki",
-                                            str(pki_dir.resolve()),
-                                            "--vpcd-port", str(settings.demo.vpcd_port)),
-                              ready_prefix="virtual-card ready"))
-    parts.insert(0, DemoPart("reference API", _module("procedure_api", *api_args),
-                             ready_prefix="procedure_api ready"))
-    if settings.devices.printer.type == "network":
-        parts.append(DemoPart("printer simulator", _module(
-            "drivers.printer.simulator", "--port", str(settings.demo.printer_port),
-            "--png-dir", str(data / "receipts")), ready_prefix="printer simulator ready"))
-    if settings.devices.payment.type == "transbank":
-        # The terminal simulator makes its own pseudo-terminal and says where the kiosk end is.
-        # Its control port (any free one) is in the same line, for the demo control panel.
-        parts.append(DemoPart(TERMINAL, _module(
-            "drivers.payment.simulator", "--pty", "--link", str(data / "payment-terminal"),
-            "--control-port", "0"),
-            ready_prefix="terminal simulator ready",
-            on_ready=lambda line: {"devices.payment.port": ready_facts(line)["kiosk-port"]}))
-    return parts
 
 
 def _merge(settings: Settings, update: dict[str, Any]) -> Settings:
-    """Return ``settings`` with nested values replaced (e.g. the terminal's port)."""
-    if not update:
-        return settings
-    data = settings.model_dump()
-    for dotted, value in update.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for key in parents:
-            node = node[key]
-        node[leaf] = value
-    return Settings.model_validate(data)
+    """Return ``settings`` with the nested values of ``update`` laid over them."""
+    return Settings.model_validate(deep_merge(settings.model_dump(), update))
 
 
 class DemoStack:
-    """Context manager owning the demo's child processes."""
+    """Context manager owning the demo's simulated parts."""
 
     def __init__(self, settings: Settings, enabled: bool = True) -> None:
         self.settings = settings
         self.enabled = enabled
-        self.ready_lines: dict[str, str] = {}
-        self.processes: list[tuple[str, subprocess.Popen[bytes], IO[bytes]]] = []
+        self._stack = SimulatedStack()
+        self._card: CardProcess | None = None
+        self._terminal: TerminalProcess | None = None
 
     def __enter__(self) -> DemoStack:
         if not self.enabled:
             return self
-        logs = self.settings.kiosk.data_dir / "demo"
-        logs.mkdir(parents=True, exist_ok=True)
         try:
-            for part in demo_parts(self.settings):
-                line = self._start(part, logs / f"{part.log_name}.log")
-                self.ready_lines[part.name] = line
-                self.settings = _merge(self.settings, part.on_ready(line))
+            self._start_parts()
+            self.settings = _merge(self.settings, self._stack.kiosk_settings())
             self._enrol()
         except BaseException:
-            self.__exit__(None, None, None)
+            self._stack.close()
             raise
         return self
 
-    def _start(self, part: DemoPart, log_path: Path) -> str:
-        log.info("demo: starting %s", part.name)
-        output = log_path.open("wb")
-        process = subprocess.Popen(list(part.argv), cwd=PROJECT_ROOT, stdout=output,
-                                   stderr=subprocess.STDOUT)
-        self.processes.append((part.name, process, output))
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if part.ready_check is not None and part.ready_check():
-                return ""
-            for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-                if part.ready_prefix and line.startswith(part.ready_prefix):
-                    return line
-            if process.poll() is not None:
-                raise DemoError(f"{part.name} exited with code {process.returncode}; "
-                                f"see {log_path}")
-            time.sleep(0.05)
-        raise DemoError(f"{part.name} was not ready within {READY_TIMEOUT_S:.0f} s; "
-                        f"see {log_path}")
+    def _start_parts(self) -> None:
+        """Start what the configuration asks for, in order: API, pcscd, card, printer, terminal."""
+        from drivers.eid.citizens import load_citizens
+        from drivers.eid.test_pki import load_or_create_pki
+
+        settings, stack = self.settings, self._stack
+        data, demo = settings.kiosk.data_dir, settings.demo
+        logs = data / "demo"
+        pki = None
+        if settings.devices.eid.type == "pcsc":
+            pki = load_or_create_pki(settings.data_path(settings.devices.eid.pki_dir),
+                                     load_citizens())
+        stack.start(ApiServer(logs, port=demo.api_port, staff_token=None,
+                              database=data / "reference-api.db",
+                              enrolment_codes=(DEMO_ENROLMENT_CODE,),
+                              eid_ca=None if pki is None else pki.ca_bundle_path))
+        if pki is not None:
+            pcscd = stack.start(SystemPcscd(demo.vpcd_port, logs))
+            self._card = stack.start(CardProcess(logs, pki.directory, pcscd.vpcd_port))
+        if settings.devices.printer.type == "network":
+            stack.start(PrinterProcess(logs, port=demo.printer_port, png_dir=data / "receipts"))
+        if settings.devices.payment.type == "transbank":
+            self._terminal = stack.start(TerminalProcess(logs, link=data / "payment-terminal"))
 
     def demo_panel(self) -> DemoPanel | None:
         """The control panel over the running card and terminal simulators (None: neither)."""
-        return DemoPanel.from_ready_lines(self.ready_lines.get(CARD, ""),
-                                          self.ready_lines.get(TERMINAL, ""))
+        card = None if self._card is None else self._card.control_port
+        terminal = None if self._terminal is None else self._terminal.control_port
+        if card is None and terminal is None:
+            return None
+        return DemoPanel(card, terminal)
 
     def _enrol(self) -> None:
         from kiosk.api import ApiClient
@@ -194,15 +96,4 @@ class DemoStack:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        for _name, process, _output in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for name, process, output in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                log.warning("demo: %s did not stop; killed", name)
-                process.kill()
-                process.wait()
-            output.close()
-        self.processes.clear()
+        self._stack.close()

@@ -30,11 +30,6 @@ class DemoPanelError(RuntimeError):
     """A simulator refused or did not answer."""
 
 
-def ready_facts(line: str) -> dict[str, str]:
-    """The ``key=value`` words of a simulator's ready line (e.g. ``control=40123``)."""
-    return dict(word.split("=", 1) for word in line.split() if "=" in word)
-
-
 class DemoPanel:
     """Insert, remove or switch the virtual card; script the terminal's next answer."""
 
@@ -44,15 +39,6 @@ class DemoPanel:
         self.terminal_port = terminal_port
         self.citizens = citizens if citizens is not None else load_citizens()
         self._citizen = 0
-
-    @classmethod
-    def from_ready_lines(cls, card_line: str, terminal_line: str) -> DemoPanel | None:
-        """Build from the card's and the terminal's ready lines (None: neither has control)."""
-        card, terminal = ready_facts(card_line).get("control"), ready_facts(
-            terminal_line).get("control")
-        if not (card or terminal):
-            return None
-        return cls(int(card) if card else None, int(terminal) if terminal else None)
 
     # -- the virtual card -------------------------------------------------------------
     def _card(self, work: Callable[[VirtualCardClient], None]) -> None:

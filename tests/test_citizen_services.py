@@ -13,8 +13,8 @@ from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import DEVICE_FAULT, Notices, UiState
 from kiosk.settings import TimeoutsSection
 from offline_cache.store import OfflineStore
+from rig.catalog import demo_catalog
 from screens.navigator import Navigator
-from tests.ui.catalog import demo_catalog
 
 
 class Screens:

@@ -10,7 +10,7 @@ import pytest
 
 from drivers.payment.simulator import SerialDevicePort, TerminalSimulator
 from kiosk import __version__
-from tests.rig.config import PROJECT_ROOT, write_config
+from rig.config import PROJECT_ROOT, write_config
 
 
 def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

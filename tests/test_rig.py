@@ -6,7 +6,7 @@ import socket
 
 import serial
 
-from tests.rig.pcsc import VIRTUAL_READER, list_readers
+from kiosk.simulated.pcsc import VIRTUAL_READER, list_readers
 
 
 def test_pcscd_exposes_the_virtual_readers(pcscd):
@@ -32,8 +32,8 @@ def test_loopback_port_is_free(loopback_port):
 _OTHER_PROCESS = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
-from tests.rig.pcsc import Pcscd, list_readers
-with Pcscd() as daemon:
+from kiosk.simulated.pcsc import PrivatePcscd, list_readers
+with PrivatePcscd() as daemon:
     print(json.dumps({"port": daemon.vpcd_port, "socket": str(daemon.home.socket_path),
                       "readers": list_readers()}))
 """

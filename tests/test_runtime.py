@@ -7,8 +7,8 @@ import threading
 from kiosk.enrolment import save_enrolment
 from kiosk.runtime import build_runtime
 from kiosk.settings import load_settings
-from tests.rig.config import write_config
-from tests.rig.wait import wait_for
+from rig.config import write_config
+from rig.wait import wait_for
 
 
 def test_runtime_fetches_the_catalog_and_follows_the_link(tmp_path, own_api_server):

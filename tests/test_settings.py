@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.settings import DEFAULT_CONFIG, ConfigError, load_settings
-from tests.rig.config import PROJECT_ROOT, write_config
+from rig.config import PROJECT_ROOT, write_config
 
 
 def test_demo_and_example_configs_are_valid():

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.bill_barcode import LENGTH, MAX_AMOUNT_CENTS, BarcodeError, Bill, decode, encode
-from tests.rig.api_server import PROJECT_ROOT, ApiServer
+from kiosk.settings import PROJECT_ROOT
+from kiosk.simulated.api import ApiServer
 
 bills = st.builds(
     Bill,

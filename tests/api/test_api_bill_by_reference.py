@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from kiosk.api import ApiOffline, ApiRejected, ApiUnauthorized
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 
 LUIS = "92073021194"  # the 4th demo citizen (config/demo/citizens.toml); no other test pays
 LUIS_PROPERTY_TAX, LUIS_WATER = "100000000004", "200000000004"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.rig.api_server import EnrolledKiosk
+from kiosk.simulated.api import EnrolledKiosk
 
 CATEGORIES = {"benefits", "education", "legal", "vehicles", "housing", "business", "employment"}
 

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk import bill_barcode
 from kiosk.api import ApiRejected, ApiUnauthorized
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 
 MARIA = "65031200353"
 

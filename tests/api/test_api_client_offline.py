@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.api import ApiClient, ApiOffline
-from tests.rig.api_server import ApiServer, enrol_kiosk
+from kiosk.simulated.api import ApiServer, enrol_kiosk
 
 
 @pytest.fixture

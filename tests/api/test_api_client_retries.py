@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.api import ApiClient, ApiOffline, ApiServerError
 from kiosk.settings import load_settings
-from tests.rig.api_server import EnrolledKiosk
+from kiosk.simulated.api import EnrolledKiosk
 
 
 class SilentServer:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from kiosk.api import ApiClient, ApiOffline, ApiUntrusted
-from tests.rig.api_server import ApiServer, running_api_server
+from kiosk.simulated.api import ApiServer
 
 
 def _self_signed(directory: Path) -> tuple[Path, Path, str]:
@@ -43,7 +43,7 @@ def _self_signed(directory: Path) -> tuple[Path, Path, str]:
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer, str]]:
     workdir = tmp_path_factory.mktemp("tls-api")
     cert, key, pin = _self_signed(workdir)
-    with running_api_server(workdir, tls=(cert, key)) as server:
+    with ApiServer(workdir, tls=(cert, key)) as server:
         yield server, pin
 
 

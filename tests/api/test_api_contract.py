@@ -21,9 +21,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 from procedure_api.__main__ import openapi_document
 from tests.api.pki import make_ca, write_pem
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 REGENERATE = "python -m procedure_api openapi --output docs/openapi.json"
@@ -36,7 +36,7 @@ schema = schemathesis.openapi.from_path(str(CONTRACT))
 def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     """A server with an e-ID CA, so no endpoint is legitimately unavailable (503)."""
     workdir = tmp_path_factory.mktemp("contract")
-    with running_api_server(workdir, eid_ca=write_pem(workdir / "ca.pem", make_ca("CA"))) as server:
+    with ApiServer(workdir, eid_ca=write_pem(workdir / "ca.pem", make_ca("CA"))) as server:
         yield server
 
 

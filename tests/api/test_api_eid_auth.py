@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from kiosk.api import ApiClient, ApiRejected, ApiServerError
 from kiosk.api_types import CitizenAuthentication
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 from tests.api.pki import NOW, Issued, make_ca, make_citizen, write_pem
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk, running_api_server
 
 MARIA = ("65031200353", "García Pérez", "María José")
 
@@ -40,7 +40,7 @@ def eid_server(tmp_path_factory: pytest.TempPathFactory, pki: dict[str, Issued]
                ) -> Iterator[ApiServer]:
     workdir = tmp_path_factory.mktemp("eid-api")
     ca_file = write_pem(workdir / "eid-ca.pem", make_ca("Unrelated Root"), pki["ca"])
-    with running_api_server(workdir, eid_ca=ca_file, nonce_ttl_s=0.5) as server:
+    with ApiServer(workdir, eid_ca=ca_file, nonce_ttl_s=0.5) as server:
         yield server
 
 
@@ -160,7 +160,7 @@ def test_server_without_eid_ca_says_not_configured(
 
 
 def test_ca_file_path_is_the_trust_input(tmp_path: Path, pki: dict[str, Issued]) -> None:
-    with running_api_server(tmp_path, eid_ca=write_pem(tmp_path / "only-foreign.pem",
+    with ApiServer(tmp_path, eid_ca=write_pem(tmp_path / "only-foreign.pem",
                                                        make_ca("Foreign"))) as server:
         client = enrol_kiosk(server).client()
         assert _refused(client, pki["ec"]) == "eid_certificate_untrusted"

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.api import ApiRejected
 from kiosk.enrolment import EnrolmentFileError, enrol, load_enrolment, use_saved_or_enrol
-from tests.rig.api_server import ApiServer
+from kiosk.simulated.api import ApiServer
 
 
 def test_enrolment_is_saved_privately_and_works_after_restart(

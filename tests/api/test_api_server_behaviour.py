@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from kiosk.api import ApiRejected
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 
 PAYMENT = {"ticket": 3, "amount_cents": 1500, "currency": "CLP",
            "bills": [{"reference": "999999999994", "amount_cents": 1500}],

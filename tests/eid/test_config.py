@@ -7,7 +7,7 @@ import pytest
 from drivers.eid import build_eid_reader
 from drivers.eid.reader import PcscEidReader
 from kiosk.settings import PROJECT_ROOT, load_settings
-from tests.rig.pcsc import VIRTUAL_READER
+from kiosk.simulated.pcsc import VIRTUAL_READER
 
 
 def test_type_none_builds_no_reader():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drivers.eid.diagnose import diagnose_pcsc
-from tests.eid.conftest import card_is
+from tests.fixtures.eid import card_is
 
 pytestmark = pytest.mark.pcsc
 

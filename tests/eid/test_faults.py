@@ -13,7 +13,7 @@ from drivers.eid.errors import (
     ReaderUnavailable,
 )
 from drivers.eid.reader import PcscEidReader
-from tests.eid.conftest import CITIZENS, StatusLog, card_is, reinsert, wait_slot
+from tests.fixtures.eid import CITIZENS, StatusLog, card_is, reinsert, wait_slot
 
 pytestmark = pytest.mark.pcsc
 READ_BINARY, VERIFY = 0xB0, 0x20

@@ -10,9 +10,9 @@ import pytest
 
 from drivers.eid.errors import WrongPin
 from drivers.eid.reader import PcscEidReader
-from tests.eid.conftest import CITIZENS, StatusLog, card_is
-from tests.rig.api_server import enrol_kiosk, running_api_server
-from tests.rig.pcsc import VIRTUAL_READER
+from kiosk.simulated.api import ApiServer, enrol_kiosk
+from kiosk.simulated.pcsc import VIRTUAL_READER
+from tests.fixtures.eid import CITIZENS, StatusLog, card_is
 
 pytestmark = pytest.mark.pcsc
 MARIA = CITIZENS[0]
@@ -23,7 +23,7 @@ def _b64(data: bytes) -> str:
 
 
 def test_card_signature_is_accepted_by_the_reference_api(reader, pki_dir, tmp_path):
-    with running_api_server(tmp_path / "api", eid_ca=pki_dir / "eid-ca.pem") as server:
+    with ApiServer(tmp_path / "api", eid_ca=pki_dir / "eid-ca.pem") as server:
         client = enrol_kiosk(server).client()
         challenge = client.eid_challenge()
         reader.verify_pin(bytearray(MARIA.pin.encode()))

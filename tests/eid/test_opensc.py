@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from tests.eid.conftest import CITIZENS
-from tests.rig.pcsc import VIRTUAL_READER
+from kiosk.simulated.pcsc import VIRTUAL_READER
+from tests.fixtures.eid import CITIZENS
 
 pytestmark = pytest.mark.pcsc
 

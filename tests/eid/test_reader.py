@@ -12,7 +12,7 @@ from cryptography.x509.oid import NameOID
 
 from drivers.base import DeviceState
 from drivers.eid.errors import PinBlocked, PinFormatInvalid, PinRequired, WrongPin
-from tests.eid.conftest import CITIZENS
+from tests.fixtures.eid import CITIZENS
 
 pytestmark = pytest.mark.pcsc
 MARIA = CITIZENS[0]

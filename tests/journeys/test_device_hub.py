@@ -9,8 +9,8 @@ from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.simulator import PrinterSimulator
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.services.ui_state import UiState
-from tests.payment.conftest import TerminalLine
-from tests.rig.wait import wait_for
+from rig.wait import wait_for
+from tests.fixtures.terminal import TerminalLine
 
 
 class ListenerSource:

@@ -45,13 +45,13 @@ from kiosk.services.submit_procedure import (
     procedure_document,
     summary,
 )
+from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
+from kiosk.simulated.net import free_port
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 from procedure_api.catalog_data import PROCEDURES
-from tests.eid.conftest import CITIZENS
-from tests.rig.api_server import ApiServer, EnrolledKiosk, enrol_kiosk
-from tests.rig.net import free_port
-from tests.rig.wait import wait_for
+from rig.wait import wait_for
+from tests.fixtures.eid import CITIZENS
 
 pytestmark = pytest.mark.pcsc
 MARIA = CITIZENS[0]

@@ -6,22 +6,17 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from drivers.eid.virtual_card.control import VirtualCardClient
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from kiosk.settings import PROJECT_ROOT
 
 
 @pytest.mark.timeout(120)
-def test_journey_bench_pays_two_journeys_and_prints_its_table(
-        card_process: VirtualCardClient, pki_dir: Path) -> None:
-    # the session's pcscd and virtual card are handed in: only one of each can exist
+def test_journey_bench_pays_two_journeys_and_prints_its_table() -> None:
+    # the bench runs its own pcscd (a private one per process) and virtual card
     result = subprocess.run(
-        [sys.executable, "-m", "bench.journey_bench", "--journeys", "2", "--rss-after", "1",
-         "--pki", str(pki_dir), "--card-control", str(card_process.port)],
+        [sys.executable, "-m", "bench.journey_bench", "--journeys", "2", "--rss-after", "1"],
         cwd=PROJECT_ROOT, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
         capture_output=True, text=True, timeout=110)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,11 +9,12 @@ from pathlib import Path
 from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.simulator import PrinterSimulator
 from kiosk.services.pay_bills import PayResult
+from kiosk.simulated.api import ApiServer
 from offline_cache.journal import PaymentState
+from rig.wait import wait_for
 from tests.api.pki import make_ca, make_citizen, write_pem
-from tests.journeys.conftest import TerminalLine, pay_rig_on
-from tests.rig.api_server import running_api_server
-from tests.rig.wait import wait_for
+from tests.fixtures.pay_rig import pay_rig_on
+from tests.fixtures.terminal import TerminalLine
 
 MARIA = ("65031200353", "García Pérez", "María José")  # config/demo/citizens.toml
 
@@ -25,7 +26,7 @@ def test_all_debts_of_an_identified_citizen_are_paid_in_one_sale_with_one_receip
     card = make_citizen(ca, *MARIA)
     workdir = tmp_path / "api"
     workdir.mkdir()
-    with running_api_server(workdir, eid_ca=write_pem(tmp_path / "ca.pem", ca)) as server, \
+    with ApiServer(workdir, eid_ca=write_pem(tmp_path / "ca.pem", ca)) as server, \
             pay_rig_on(tmp_path, server, terminal_line, sim_printer, printer_sim) as rig:
         api = rig.service.api
         nonce = api.eid_challenge()["nonce"]

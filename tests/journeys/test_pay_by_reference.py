@@ -19,8 +19,8 @@ from kiosk.services.pay_bills import (
     normalise_reference,
 )
 from offline_cache.journal import PaymentState
-from tests.journeys.conftest import PayRig
-from tests.rig.wait import wait_for
+from rig.wait import wait_for
+from tests.fixtures.pay_rig import PayRig
 
 FINE = "300000000001"  # María's parking fine in the demo seed
 

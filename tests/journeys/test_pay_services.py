@@ -28,8 +28,8 @@ from kiosk.services.pay_bills import (
     SelectionUsed,
 )
 from offline_cache.journal import PaymentState
-from tests.journeys.conftest import PayRig
-from tests.rig.wait import wait_for
+from rig.wait import wait_for
+from tests.fixtures.pay_rig import PayRig
 
 WATER_REFERENCE = "200000000001"
 

@@ -19,11 +19,11 @@ from kiosk.devices import ReceiptMode
 from kiosk.enrolment import save_enrolment
 from kiosk.runtime import build_runtime, open_store
 from kiosk.settings import Settings, load_settings
+from kiosk.simulated.api import ApiServer
 from offline_cache.journal import PaidBill, PaymentState
-from tests.rig.api_server import ApiServer
-from tests.rig.config import write_config
-from tests.rig.serial_pty import SerialPair
-from tests.rig.wait import wait_for
+from rig.config import write_config
+from rig.serial_pty import SerialPair
+from rig.wait import wait_for
 
 KIOSK_ID = "kiosk-runtime-devices"
 BILLS = (PaidBill("200000000002", Money(1_500_000)),)

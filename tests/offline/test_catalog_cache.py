@@ -7,11 +7,11 @@ import pytest
 from common.money import Money
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from kiosk.simulated.api import enrol_kiosk
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import PaymentState
 from offline_cache.store import OfflineStore
-from tests.rig.api_server import enrol_kiosk
-from tests.rig.faulty_proxy import Fault, FaultyProxy
+from rig.faulty_proxy import Fault, FaultyProxy
 
 
 @pytest.fixture

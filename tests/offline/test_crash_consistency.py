@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.simulated.api import ApiServer, enrol_kiosk
 from tests.offline.crash_child import POINTS
-from tests.rig.api_server import ApiServer, enrol_kiosk
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIN_KILLS = 100

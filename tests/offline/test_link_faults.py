@@ -1,6 +1,6 @@
 """Acceptance 2: link faults between the sync worker and the real API.
 
-Through tests/rig/faulty_proxy.py: connection resets, injected 500s, answers held beyond the
+Through rig/faulty_proxy.py: connection resets, injected 500s, answers held beyond the
 client timeout, answers dropped after the server recorded the item, and the server itself
 stopped and restarted mid-sync. Every queued item must reach the server exactly once and
 in order, and the UI-facing link state must follow.
@@ -19,11 +19,11 @@ import pytest
 from common.money import Money
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from kiosk.simulated.api import enrol_kiosk
 from offline_cache.journal import PaidBill
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
-from tests.rig.api_server import enrol_kiosk
-from tests.rig.faulty_proxy import Fault, FaultyProxy
+from rig.faulty_proxy import Fault, FaultyProxy
 
 READ_TIMEOUT_S = 0.6
 

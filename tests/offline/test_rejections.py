@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kiosk.api_uploader import ApiUploader
 from kiosk.runtime import build_sync_worker
+from kiosk.simulated.api import enrol_kiosk
 from offline_cache.store import OfflineStore
 from offline_cache.submissions import SubmissionState
-from tests.rig.api_server import enrol_kiosk
 
 
 def test_rejected_submission_is_parked_with_the_error_and_not_retried(tmp_path, api_server,

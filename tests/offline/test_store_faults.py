@@ -24,7 +24,7 @@ from offline_cache.errors import StoreUnavailable
 from offline_cache.journal import Journal, PaidBill
 from offline_cache.machine import PaymentState
 from offline_cache.outbox import Outbox
-from tests.rig.fs import small_disk
+from rig.fs import small_disk
 
 KEY = b"\x07" * 32
 BILL = (PaidBill("100000000001", Money(7_122_600)),)

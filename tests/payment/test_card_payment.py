@@ -14,9 +14,9 @@ from drivers.payment.transbank import TransbankTerminal
 from kiosk.services.card_payment import PaymentOutcome, PaymentStatus, RecoveryPending, pay
 from kiosk.services.payment_recovery import recover_all
 from offline_cache.journal import Journal, PaidBill, PaymentState
-from tests.payment.conftest import TerminalLine
-from tests.rig.serial_pty import open_serial_pair
-from tests.rig.wait import wait_for
+from rig.serial_pty import open_serial_pair
+from rig.wait import wait_for
+from tests.fixtures.terminal import TerminalLine
 
 BILLS = (PaidBill("WATER-2026-0042", Money(1_500_000)),)
 

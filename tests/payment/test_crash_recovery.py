@@ -25,13 +25,13 @@ import pytest
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
 from kiosk.api_uploader import ApiUploader
+from kiosk.simulated.api import EnrolledKiosk
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.journal import PaymentState
 from offline_cache.outbox import Outbox
 from offline_cache.sync import SyncWorker
+from rig.serial_pty import SerialPair
 from tests.payment.crash_payer import open_journal, start_and_pay
-from tests.rig.api_server import EnrolledKiosk
-from tests.rig.serial_pty import SerialPair
 
 RUNS = 60
 EVENT_POINTS = [("sale_received", 1), ("intermediate_sent", 1), ("intermediate_sent", 2),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kiosk.doctor import check_payment
 from kiosk.settings import PaymentSection
-from tests.payment.conftest import TerminalLine
-from tests.rig.serial_pty import SerialPair
+from rig.serial_pty import SerialPair
+from tests.fixtures.terminal import TerminalLine
 
 
 def test_doctor_reports_a_terminal_that_answers(terminal_line: TerminalLine) -> None:

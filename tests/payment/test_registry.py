@@ -7,7 +7,7 @@ import pytest
 from drivers.payment.registry import open_terminal
 from drivers.payment.transbank import TransbankTerminal
 from kiosk.settings import load_settings
-from tests.payment.conftest import TerminalLine
+from tests.fixtures.terminal import TerminalLine
 
 
 def test_default_config_builds_a_transbank_driver_that_talks_to_the_terminal(

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from drivers.payment.transbank import TransbankTerminal
-from tests.rig.net import free_port, wait_for_port
+from kiosk.simulated.net import free_port
+from rig.wait import wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

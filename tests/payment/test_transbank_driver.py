@@ -18,7 +18,7 @@ from drivers.payment.base import (
 from drivers.payment.codes import Outcome
 from drivers.payment.simulator import Fault, Script
 from drivers.payment.transbank import TransbankTerminal
-from tests.payment.conftest import TerminalLine
+from tests.fixtures.terminal import TerminalLine
 
 CARD_FIELDS = {"authorization_code", "operation_number", "card_type", "card_last4"}
 

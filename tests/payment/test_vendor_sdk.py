@@ -13,7 +13,7 @@ import pytest
 from transbank.POS.POSIntegrado import POSIntegrado
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
-from tests.rig.serial_pty import SerialPair
+from rig.serial_pty import SerialPair
 
 
 @pytest.fixture

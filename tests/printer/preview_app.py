@@ -12,7 +12,7 @@ from kivy.clock import Clock
 from kivy.uix.floatlayout import FloatLayout
 
 from screens.widgets.receipt_preview import ReceiptLineLabel, ReceiptPreview, ReceiptSymbol
-from tests.printer.conftest import build_typical_receipt
+from tests.fixtures.printer import build_typical_receipt
 
 
 class PreviewApp(App):

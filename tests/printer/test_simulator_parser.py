@@ -16,7 +16,7 @@ from drivers.printer.simulator.elements import Element, EscPosError, StatusReque
 from drivers.printer.simulator.job import Job, JobBuilder
 from drivers.printer.simulator.parser import EscPosParser
 from kiosk.settings import PrinterSection
-from tests.printer.conftest import build_typical_receipt
+from tests.fixtures.printer import build_typical_receipt
 
 
 def parse(data: bytes, chunks: list[int] | None = None) -> tuple[list[Job], list[object]]:

@@ -2,20 +2,24 @@
 
 Shared by the journey UI tests: ``look`` saves ``artifacts/<name>.png`` and fails on any
 visual-rule problem; ``look_both`` does it in Spanish, then in English (checking that what
-the screen said is said again in English), and comes back to Spanish.
+the screen said is said again in English), and comes back to Spanish; ``ocr`` reads a
+screenshot's text as a person would.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 
 from drivers.printer.simulator.job import Job
 from drivers.printer.simulator.render import render_job
 from kiosk.settings import load_settings
-from tests.ui.harness import KioskUI
+from rig.harness import KioskUI
 from tests.ui.test_visual_rules import _problems
 
 
@@ -55,3 +59,14 @@ def look_both(ui: KioskUI, name: str, artifacts_dir: Path, english: str = "") ->
     look(ui, f"{name}-en-portrait", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: ui.call("session_state")["language"] == "es", "Spanish")
+
+
+def ocr(image: Path, language: str) -> str:
+    """Read the text in a screenshot with Tesseract (what a person would read)."""
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        pytest.fail("tesseract is not installed (make test installs tesseract-ocr)")
+    lang = {"es": "spa", "en": "eng"}[language]
+    result = subprocess.run([tesseract, str(image), "stdout", "-l", lang],
+                            capture_output=True, text=True, timeout=60, check=True)
+    return " ".join(result.stdout.split())

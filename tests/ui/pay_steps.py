@@ -7,10 +7,10 @@ from datetime import date
 
 from drivers.printer.simulator.job import Job
 from kiosk.bill_barcode import Bill, encode
-from tests.rig.wait import wait_for
-from tests.ui.harness import KioskUI
+from rig.harness import KioskUI
+from rig.wait import wait_for
+from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import symbols, texts
-from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack
 
 PROPERTY_TAX = "Pagar el impuesto predial"  # a lookup-fee procedure: its Start opens Pay
 FINE = "300000000001"  # María's parking fine in the demo seed

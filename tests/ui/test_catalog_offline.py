@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from kiosk.api_uploader import ApiUploader
+from kiosk.simulated.api import enrol_kiosk
 from offline_cache.store import OfflineStore
-from tests.rig.api_server import enrol_kiosk
-from tests.ui.conftest import PORTRAIT
+from rig.harness import PORTRAIT
 
 
 def test_catalog_fetched_from_the_api_is_browsed_from_the_cache_when_the_api_is_down(

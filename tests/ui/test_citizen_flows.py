@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.ui.catalog import demo_catalog
-from tests.ui.conftest import PORTRAIT, ocr
-from tests.ui.harness import KioskUI
+from rig.catalog import demo_catalog
+from rig.harness import PORTRAIT, KioskUI
+from tests.ui.looks import ocr
 
 
 def _title(procedure_id: str, language: str) -> str:

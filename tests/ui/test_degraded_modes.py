@@ -14,9 +14,8 @@ from kiosk.services.degraded import (
     MSG_NO_PAY,
 )
 from kiosk.settings import deep_merge
-from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI
-from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
+from rig.harness import PORTRAIT, KioskUI
+from tests.fixtures.ui import KioskStack
 from tests.ui.test_status_journey import _look_in_both
 
 SPANISH = load_catalog("es")
@@ -33,7 +32,7 @@ def _home_says(ui: KioskUI) -> str:
 
 
 def test_terminal_stopped_switches_pay_off_and_paper_out_says_receipts_show_on_screen(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     ui = kiosk_stack.start()
     ui.wait_until(lambda: ui.call("capabilities")["can_pay_by_card"], "the terminal")
     _home(ui)
@@ -62,7 +61,7 @@ def test_terminal_stopped_switches_pay_off_and_paper_out_says_receipts_show_on_s
 
 
 def test_reader_absent_switches_off_what_needs_the_card_and_says_why(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     overrides = deep_merge(kiosk_stack.overrides,
                            {"devices": {"eid": {"reader": "Absent Reader 00 00"}}})
     ui = kiosk_stack.start_ui(overrides)

@@ -10,11 +10,11 @@ from drivers.payment.transbank import TransbankTerminal
 from kiosk.demo import DemoStack
 from kiosk.demo_panel import F5, F6, F7, F8, F12
 from kiosk.settings import load_settings
-from tests.eid.conftest import CITIZENS
-from tests.rig.config import KIOSK_MODE, write_config
-from tests.rig.net import free_port
-from tests.ui.harness import KioskUI
-from tests.ui.stack import WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
+from kiosk.simulated.net import free_port
+from rig.config import KIOSK_MODE, write_config
+from rig.harness import KioskUI
+from tests.fixtures.eid import CITIZENS
+from tests.fixtures.ui import WAIT_CARD_S, KioskStack
 
 
 def test_kiosk_demo_reads_the_terminal_control_port_and_a_scripted_decline_reaches_a_sale(
@@ -40,7 +40,7 @@ def test_kiosk_demo_reads_the_terminal_control_port_and_a_scripted_decline_reach
 
 
 def test_function_keys_insert_remove_and_swap_the_card_and_script_the_terminal(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     ui = kiosk_stack.start()
     control = ControlServer(0, kiosk_stack.terminal.memory).start()
     try:

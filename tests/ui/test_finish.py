@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.ui.conftest import LANDSCAPE
-from tests.ui.harness import KioskUI
+from rig.harness import LANDSCAPE, KioskUI
 from tests.ui.test_session_lifecycle import assert_nothing_left
 from tests.ui.test_status_journey import _look
 

@@ -8,12 +8,11 @@ from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.services.identify import shared_fields
+from kiosk.simulated.api import ApiServer, enrol_kiosk
 from procedure_api.catalog_data import PROCEDURES
-from tests.eid.conftest import CITIZENS, wait_slot
-from tests.rig.api_server import ApiServer, enrol_kiosk
-from tests.ui.catalog import demo_catalog
-from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI, StartUI
+from rig.catalog import demo_catalog
+from rig.harness import PORTRAIT, KioskUI, StartUI
+from tests.fixtures.eid import CITIZENS, wait_slot
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_both
 from tests.ui.looks import texts as _texts

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from offline_cache.database import lock_data_dir
-from tests.rig.config import PROJECT_ROOT, write_config
-from tests.ui.conftest import ocr
+from rig.config import PROJECT_ROOT, write_config
+from tests.ui.looks import ocr
 
 
 def _kiosk_run(config: Path, *args: str) -> subprocess.Popen[str]:

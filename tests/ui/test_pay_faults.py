@@ -12,9 +12,9 @@ from pathlib import Path
 
 from drivers.payment.simulator import Fault, Script, SerialDevicePort, TerminalSimulator
 from drivers.printer.simulator import PrinterSimulator
-from tests.rig.serial_pty import SerialPair
-from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI
+from rig.harness import PORTRAIT, KioskUI
+from rig.serial_pty import SerialPair
+from tests.fixtures.ui import KioskStack
 from tests.ui.pay_steps import (
     FINE,
     api_payments,
@@ -28,7 +28,6 @@ from tests.ui.pay_steps import (
     texts,
     wait_result,
 )
-from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_identify_journey import _look_both as look_both
 from tests.ui.test_status_journey import _look
 
@@ -47,7 +46,7 @@ def _main_buttons(ui: KioskUI) -> list[str]:
 
 
 def test_a_declined_card_says_so_plainly_and_another_card_pays_once(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     stack.terminal.memory.queue(Script(Fault.DECLINE, code="01"))
     ui = stack.start()
@@ -69,7 +68,7 @@ def test_a_declined_card_says_so_plainly_and_another_card_pays_once(
 
 
 def test_a_terminal_silent_after_charging_is_settled_from_its_last_sale_never_charged_twice(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     stack = kiosk_stack
     stack.terminal.memory.queue(Script(Fault.NO_ANSWER, charged=True))
     ui = stack.start()
@@ -85,7 +84,7 @@ def test_a_terminal_silent_after_charging_is_settled_from_its_last_sale_never_ch
 
 
 def test_paper_out_before_paying_needs_the_screen_receipt_accepted_and_reprints_later(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     stack.printer.faults.set_paper("out")
     ui = stack.start()
@@ -112,7 +111,7 @@ def test_paper_out_before_paying_needs_the_screen_receipt_accepted_and_reprints_
 
 
 def test_paper_running_out_during_the_receipt_keeps_it_paid_on_screen_and_reprints_it(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     ui = stack.start()
     _fine_to_confirm(stack, ui)
@@ -133,7 +132,7 @@ def test_paper_running_out_during_the_receipt_keeps_it_paid_on_screen_and_reprin
 
 
 def test_back_and_the_timeout_after_a_sale_never_repeat_the_payment(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     stack = kiosk_stack
     stack.terminal.memory.queue(Script(Fault.SLOW, delay_s=1.5))  # longer than the warning
     ui = stack.start({"timeouts": {"inactivity_warning_s": 3, "inactivity_countdown_s": 2}})
@@ -160,7 +159,7 @@ def test_back_and_the_timeout_after_a_sale_never_repeat_the_payment(
 
 
 def test_a_session_timed_out_mid_sale_cannot_pay_the_same_bill_again(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     stack = kiosk_stack
     stack.terminal.memory.queue(Script(Fault.SLOW, delay_s=3.0))  # a sale of about 9 s
     ui = stack.start({"timeouts": {"inactivity_countdown_s": 1}})
@@ -221,7 +220,7 @@ def test_pay_start_says_why_when_the_reader_is_absent_or_the_terminal_stops_answ
 
 
 def test_the_card_pulled_while_the_terminal_works_keeps_the_outcome_on_screen(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     stack = kiosk_stack
     stack.terminal.memory.queue(Script(Fault.SLOW, delay_s=1.5))
     ui = stack.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from drivers.payment.simulator import Fault, Script
 from screens.journeys import SURVEY_SCREEN
+from tests.fixtures.ui import KioskStack
 from tests.ui.pay_steps import (
     FINE,
     api_payments,
@@ -25,12 +26,11 @@ from tests.ui.pay_steps import (
     texts,
     wait_result,
 )
-from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
 from tests.ui.test_identify_journey import _look_both as look_both
 
 
 def test_all_debts_after_the_eid_are_paid_in_one_sale_with_one_receipt_and_one_record(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     debts = pending_debts(stack)
     assert len(debts) >= 2
@@ -67,7 +67,7 @@ def test_all_debts_after_the_eid_are_paid_in_one_sale_with_one_receipt_and_one_r
 
 
 def test_one_bill_typed_by_its_reference_is_paid_with_the_terminal_messages_on_screen(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     (amount,) = [a for r, a, _ in pending_debts(stack) if r == FINE]
     stack.terminal.memory.queue(Script(Fault.SLOW, delay_s=1.2))  # time to read each message
@@ -106,7 +106,7 @@ def test_one_bill_typed_by_its_reference_is_paid_with_the_terminal_messages_on_s
 
 
 def test_a_scanned_barcode_is_paid_offline_and_delivered_once_when_the_link_returns(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     (debt,) = [d for d in pending_debts(stack) if d[0] == FINE]
     stack.api.stop()

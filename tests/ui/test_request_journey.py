@@ -22,10 +22,10 @@ from PIL import Image
 from drivers.printer.simulator.render import render_job
 from kiosk.settings import load_settings
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
-from tests.rig.wait import wait_for
-from tests.ui.harness import KioskUI
+from rig.harness import KioskUI
+from rig.wait import wait_for
+from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look, look_both, symbols_in, texts
-from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401
 
 CATALOG = {p["id"]: p for p in PROCEDURES}
 SIGNED = CATALOG["death_certificate"]  # e-ID, fixed fee, a phone and a name to type
@@ -66,7 +66,7 @@ def _cases(stack: KioskStack, procedure_id: str) -> list[tuple[Any, ...]]:
 
 
 def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     ui = stack.start()
     _open(ui, SIGNED)
@@ -156,7 +156,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
 
 
 def test_pulling_the_card_during_the_form_wipes_everything_and_sends_nothing(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     stack = kiosk_stack
     ui = stack.start()
     _open(ui, SIGNED)
@@ -182,7 +182,7 @@ def test_pulling_the_card_during_the_form_wipes_everything_and_sends_nothing(
 
 
 def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_then_delivers_once(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     ui = stack.start()
     _open(ui, BY_ID_NUMBER)
@@ -247,7 +247,7 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
 
 
 def test_anonymous_request_with_the_printer_out_of_paper_shows_the_receipt_and_its_qr(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     stack = kiosk_stack
     stack.printer.faults.set_paper("out")
     ui = stack.start()

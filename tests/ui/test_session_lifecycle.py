@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.ui.catalog import demo_catalog
-from tests.ui.conftest import PORTRAIT
-from tests.ui.harness import KioskUI
+from rig.catalog import demo_catalog
+from rig.harness import PORTRAIT, KioskUI
 
 SHORT = {"timeouts": {"inactivity_warning_s": 1.6, "inactivity_countdown_s": 1.0,
                       "large_text_factor": 1.5, "assisted_factor": 1.25}}

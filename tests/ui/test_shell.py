@@ -7,9 +7,9 @@ import re
 import subprocess
 import sys
 
-from tests.rig.config import KIOSK_MODE, PROJECT_ROOT, write_config
-from tests.ui.conftest import ocr
-from tests.ui.harness import ESCAPE, F1, F4
+from rig.config import KIOSK_MODE, PROJECT_ROOT, write_config
+from rig.harness import ESCAPE, F1, F4
+from tests.ui.looks import ocr
 
 MUNICIPALITY = "Municipalidad de Villa Esperanza"
 
@@ -89,7 +89,7 @@ def test_development_mode_lets_escape_quit(start_ui):
 def test_demo_starts_the_simulated_parts_enrols_and_stops_them(tmp_path, artifacts_dir, pcscd):
     import socket
 
-    from tests.rig.net import free_port
+    from kiosk.simulated.net import free_port
 
     api_port, printer_port = free_port(), free_port()
     config = write_config(tmp_path, {"demo": {"api_port": api_port, "printer_port": printer_port,

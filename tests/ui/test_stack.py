@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.ui.stack import KioskStack, kiosk_stack  # noqa: F401  (fixture)
+from tests.fixtures.ui import KioskStack
 
 
-def test_kiosk_on_the_real_stacks_can_pay_print_and_identify(kiosk_stack: KioskStack) -> None:  # noqa: F811
+def test_kiosk_on_the_real_stacks_can_pay_print_and_identify(kiosk_stack: KioskStack) -> None:
     ui = kiosk_stack.start()
     ui.wait_until(lambda: ui.call("capabilities")["can_pay_by_card"], "the terminal")
     capabilities = ui.call("capabilities")

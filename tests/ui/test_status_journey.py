@@ -10,13 +10,12 @@ import requests
 from drivers.printer.simulator.render import render_job
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
-from tests.rig.api_server import ApiServer, enrol_kiosk
-from tests.ui.conftest import PORTRAIT, ocr
-from tests.ui.harness import KioskUI
+from kiosk.simulated.api import ApiServer, enrol_kiosk
+from rig.harness import PORTRAIT, KioskUI
+from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_in_both
-from tests.ui.looks import symbols
-from tests.ui.stack import MARIA, WAIT_CARD_S, KioskStack, kiosk_stack  # noqa: F401  (fixture)
+from tests.ui.looks import ocr, symbols
 from tests.ui.test_session_lifecycle import assert_nothing_left
 
 StartUI = Callable[..., KioskUI]
@@ -103,7 +102,7 @@ def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
 
 
 def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_survey_once(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     open_case = enrol_kiosk(kiosk_stack.api).client().case_status(SEEDED_CASE)
     ui = kiosk_stack.start({"timeouts": {"goodbye_s": 120}})
     ui.tap("start")
@@ -149,7 +148,7 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
 
 
 def test_pulling_the_card_while_her_cases_show_ends_the_session(
-        kiosk_stack: KioskStack) -> None:  # noqa: F811
+        kiosk_stack: KioskStack) -> None:
     ui = kiosk_stack.start()
     ui.tap("start")
     ui.wait_for_screen("home")
@@ -167,7 +166,7 @@ def test_pulling_the_card_while_her_cases_show_ends_the_session(
 
 
 def test_a_checked_status_prints_on_a_slip_whose_qr_and_barcode_find_the_case(
-        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:  # noqa: F811
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
     ui = kiosk_stack.start()
     ui.tap("start")
     ui.tap_through(("status", "status"))

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.settings import load_settings
+from rig.catalog import demo_catalog
+from rig.harness import LANDSCAPE, PORTRAIT, KioskUI
 from screens import theme
-from tests.ui.catalog import demo_catalog
-from tests.ui.conftest import LANDSCAPE, PORTRAIT
-from tests.ui.harness import KioskUI
 
 
 @pytest.mark.parametrize("name", sorted(theme.TEXT_PAIRS))

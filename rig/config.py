@@ -1,4 +1,4 @@
-"""Write kiosk configuration files for tests (demo settings with test overrides)."""
+"""Write kiosk configuration files for tests and benches (demo settings with overrides)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 
 import tomli_w
 
+from kiosk.settings import PROJECT_ROOT
 from kiosk.settings import deep_merge as merge
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["KIOSK_MODE", "PROJECT_ROOT", "write_config"]
 # Kiosk mode needs an https API (kiosk/settings.py); nothing answers on port 9 here.
 KIOSK_MODE: dict[str, Any] = {"kiosk": {"mode": "kiosk"},
                               "api": {"url": "https://127.0.0.1:9/v1"}}

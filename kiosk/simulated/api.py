@@ -1,31 +1,28 @@
-"""The real reference API server as a subprocess on a free loopback port, for tests.
+"""The reference procedure API as a part of the stack, on a loopback port.
 
-``ApiServer`` starts ``python -m procedure_api serve`` with its own SQLite file and the demo
-seed, waits until /v1/health answers, and can ``stop()``, ``kill()`` (crash) and
-``start()`` again on the same port and database. ``enrol()`` makes a kiosk token with a
-fresh one-time code (through the staff API); ``client()`` builds a ready ``ApiClient``.
+``ApiServer`` runs ``python -m procedure_api serve`` with its own SQLite file and the demo
+seed, and can ``stop()``, ``kill()`` (crash) and ``start()`` again on the same port and
+database. With a staff token it lets tests and benches ``enrol()`` kiosks with fresh
+one-time codes; the demo has none and brings its own enrolment codes instead.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import requests
 
 from kiosk.api import ApiClient
-from tests.rig.net import free_port
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from kiosk.api_types import Enrolment
+from kiosk.enrolment import save_enrolment
+from kiosk.simulated.child import ChildProcess, python_module
+from kiosk.simulated.net import free_port
 
 
 @dataclass
@@ -38,12 +35,14 @@ class ApiServer:
     extra_args: list[str] = field(default_factory=list)
     tls: tuple[Path, Path] | None = None  # (certificate PEM, key PEM): serve HTTPS
     port: int = field(default_factory=free_port)
-    staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    process: subprocess.Popen[bytes] | None = None
+    staff_token: str | None = field(default_factory=lambda: secrets.token_urlsafe(16))
+    enrolment_codes: tuple[str, ...] = ()  # one-time codes the server knows from the start
+    database: Path | None = None  # default: procedure_api.db in workdir
+    _child: ChildProcess | None = field(default=None, init=False, repr=False)
 
     @property
     def db_path(self) -> Path:
-        return self.workdir / "procedure_api.db"
+        return self.database or self.workdir / "procedure_api.db"
 
     @property
     def log_path(self) -> Path:
@@ -58,63 +57,64 @@ class ApiServer:
     def base_url(self) -> str:
         return f"{self.root_url}/v1"
 
-    def start(self, timeout: float = 30.0) -> None:
-        """Start the server (again) and wait until it answers /v1/health."""
-        if self.process is not None and self.process.poll() is None:
-            return
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        args = [sys.executable, "-m", "procedure_api", "serve", "--db", str(self.db_path),
-                "--host", "127.0.0.1", "--port", str(self.port), "--seed", "demo",
-                "--nonce-ttl", str(self.nonce_ttl_s), "--log-level", "warning"]
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        """The running server process (None before the first start)."""
+        return None if self._child is None else self._child.process
+
+    def kiosk_settings(self) -> dict[str, Any]:
+        """What a kiosk needs to use this server: its URL and where receipts' QR codes point."""
+        return {"api": {"url": self.base_url},
+                "kiosk": {"verification_url": f"{self.root_url}/verify"}}
+
+    def __enter__(self) -> ApiServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def _argv(self) -> list[str]:
+        args = ["serve", "--db", str(self.db_path), "--host", "127.0.0.1",
+                "--port", str(self.port), "--seed", "demo", "--nonce-ttl", str(self.nonce_ttl_s),
+                "--log-level", "warning"]
         if self.eid_ca is not None:
             args += ["--eid-ca", str(self.eid_ca)]
         if self.tls is not None:
             args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
-               "PROCEDURE_API_STAFF_TOKEN": self.staff_token}
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(args + self.extra_args, cwd=PROJECT_ROOT, env=env,
-                                            stdout=log, stderr=subprocess.STDOUT)
-        self._wait_ready(timeout)
+        for code in self.enrolment_codes:
+            args += ["--enrolment-code", code]
+        return python_module("procedure_api", *args, *self.extra_args)
 
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        assert self.process is not None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"procedure_api exited:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.base_url}/health", timeout=1, verify=self._verify).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.05)
-        self.kill()
-        raise TimeoutError(f"procedure_api not ready after {timeout}s")
-
-    @property
-    def _verify(self) -> str | bool:
-        return str(self.tls[0]) if self.tls else True
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the server (again) and wait until it accepts connections."""
+        if self._child is None:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            env = {"PROCEDURE_API_STAFF_TOKEN": self.staff_token} if self.staff_token else {}
+            self._child = ChildProcess("reference API", self._argv(), self.log_path,
+                                       ready_prefix="procedure_api ready", env=env)
+        if not self._child.running:
+            self._child.start(timeout)
 
     def stop(self) -> None:
         """Shut the server down gracefully (SIGTERM), like a maintenance restart."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self._child is not None:
+            self._child.stop()
 
     def kill(self) -> None:
         """Kill the server at once (SIGKILL), like a crash or power cut."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        if self._child is not None:
+            self._child.kill()
 
     def restart(self) -> None:
         """Stop and start again on the same port and database."""
         self.stop()
         self.start()
+
+    @property
+    def _verify(self) -> str | bool:
+        return str(self.tls[0]) if self.tls else True
 
     def staff(self, method: str, path: str, json: dict[str, Any] | None = None) -> Any:
         """Call a staff endpoint (``path`` after /v1) and return its JSON; raise on error."""
@@ -136,12 +136,18 @@ class ApiServer:
         response.raise_for_status()
         return str(response.json()["token"])
 
+    def enrol_into(self, enrolment_file: Path, kiosk_id: str | None = None) -> EnrolledKiosk:
+        """Enrol a kiosk and save its enrolment where that kiosk will read it."""
+        kiosk = enrol_kiosk(self, kiosk_id)
+        save_enrolment(enrolment_file, Enrolment(kiosk_id=kiosk.kiosk_id, token=kiosk.token))
+        return kiosk
+
     def revoke(self, kiosk_id: str) -> None:
         """Revoke a kiosk through the staff API."""
         self.staff("POST", f"/staff/kiosks/{kiosk_id}/revocation")
 
     def client(self, token: str | None = None, **overrides: Any) -> ApiClient:
-        """A client with short test timeouts; ``overrides`` go to ``ApiClient``."""
+        """A client with short timeouts for checks; ``overrides`` go to ``ApiClient``."""
         options: dict[str, Any] = {"connect_timeout_s": 2.0, "read_timeout_s": 5.0,
                                    "retries": 1, "backoff_s": 0.05, **overrides}
         return ApiClient(self.base_url, token=token, **options)
@@ -164,14 +170,3 @@ def enrol_kiosk(server: ApiServer, kiosk_id: str | None = None) -> EnrolledKiosk
     token = server.enrol(kiosk_id)
     return EnrolledKiosk(server.base_url, kiosk_id, token,
                          lambda **kw: server.client(token, **kw), server)
-
-
-@contextmanager
-def running_api_server(workdir: Path, **options: Any) -> Iterator[ApiServer]:
-    """Run a server for the duration of a ``with`` block (``options`` go to ApiServer)."""
-    server = ApiServer(workdir, **options)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

@@ -1,4 +1,8 @@
-"""Drive the real kiosk app in its own process (Kivy allows one window per process)."""
+"""Drive the real kiosk app in its own process (Kivy allows one window per process).
+
+The app runs rig/app_runner.py, which adds a loopback control socket; ``PORTRAIT`` and
+``LANDSCAPE`` are the window shapes the tests and benches run it in.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from tests.rig.net import free_port
-from tests.rig.wait import wait_for
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from kiosk.settings import PROJECT_ROOT
+from kiosk.simulated.net import free_port
+from rig.wait import wait_for
 
 ESCAPE, F1, F4 = 27, 282, 285
+PORTRAIT = {"display": {"width": 1080, "height": 1920}}
+LANDSCAPE = {"display": {"width": 1920, "height": 1080}}
 
 
 class UIError(AssertionError):
@@ -40,7 +45,7 @@ class KioskUI:
         env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.ui.app_runner", "--config", str(self.config),
+            [sys.executable, "-m", "rig.app_runner", "--config", str(self.config),
              "--control-port", str(self.port)],
             cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )

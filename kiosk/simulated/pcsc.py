@@ -1,12 +1,13 @@
-"""A private ``pcscd`` with the ``vsmartcard-vpcd`` virtual reader driver, one per process.
+"""pcscd with the ``vsmartcard-vpcd`` virtual reader driver: the system's, or a private one.
 
-pcscd's socket and pid file have fixed paths (``/run/pcscd``), so two daemons cannot share
-a machine. Each test process (each pytest-xdist worker) therefore gets its own
-:class:`PcscHome`: a short folder that pcscd sees as ``/run/pcscd`` inside a private mount
-namespace, and a vpcd port pair of its own (the first port takes the virtual card, the
-second is vpcd's second slot). Clients find the daemon through ``PCSCLITE_CSOCK_NAME``,
-which libpcsclite reads once per process, so :func:`claim_pcsc_home` must run before the
-first PC/SC call; child processes inherit it.
+The demo uses the system's pcscd (starting it when none runs) and vpcd's configured port.
+Tests and benches get a private pcscd per process instead: pcscd's socket and pid file have
+fixed paths (``/run/pcscd``), so two daemons cannot share a machine. Each test process (each
+pytest-xdist worker) therefore gets its own :class:`PcscHome`: a short folder that pcscd
+sees as ``/run/pcscd`` inside a private mount namespace, and a vpcd port pair of its own
+(the first port takes the virtual card, the second is vpcd's second slot). Clients find the
+daemon through ``PCSCLITE_CSOCK_NAME``, which libpcsclite reads once per process, so
+:func:`claim_pcsc_home` must run before the first PC/SC call; child processes inherit it.
 
 vpcd exposes the readers "Virtual PCD 00 00" and "Virtual PCD 00 01".
 """
@@ -18,14 +19,15 @@ import fcntl
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import Any
+
+from kiosk.simulated.child import ChildProcess, StackError
 
 VIRTUAL_READER = "Virtual PCD 00 00"
+SYSTEM_SOCKET = "/run/pcscd/pcscd.comm"  # where libpcsclite finds the system's pcscd
 FIRST_VPCD_PORT = 35965  # 35963 is vpcd's default: left to the system pcscd and `make demo`
 PORT_PAIRS = 64
 _LOCKS = Path(tempfile.gettempdir())
@@ -42,7 +44,7 @@ class PcscHome:
 
     folder: Path
     vpcd_port: int
-    _lock: IO[str]
+    _lock_fd: int  # held open for the life of the process: the port pair stays ours
 
     @property
     def socket_path(self) -> Path:
@@ -66,22 +68,22 @@ def _ports_free(*ports: int) -> bool:
     return True
 
 
-def _claim_port_pair() -> tuple[int, IO[str]]:
+def _claim_port_pair() -> tuple[int, int]:
     """Lock the first vpcd port pair no other test process on this machine holds."""
     for pair in range(PORT_PAIRS):
         port = FIRST_VPCD_PORT + 2 * pair
         # Read-only, so a lock file another user created still locks (flock needs no write).
         path = _LOCKS / f"municipal-kiosk-vpcd-{port}.lock"
-        handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_CREAT, 0o644))
+        lock_fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.close()
+            os.close(lock_fd)
             continue
         if _ports_free(port, port + 1):
-            return port, handle
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+            return port, lock_fd
+        fcntl.flock(lock_fd, fcntl.LOCK_UN)
+        os.close(lock_fd)
     raise RuntimeError(f"no free vpcd port pair from {FIRST_VPCD_PORT} "
                        f"({PORT_PAIRS} pairs tried)")
 
@@ -102,29 +104,42 @@ def claim_pcsc_home() -> PcscHome:
 
 def list_readers() -> list[str]:
     """Ask this process's pcscd for its readers through pyscard (empty when unreachable)."""
-    from smartcard.Exceptions import CardConnectionException
+    from smartcard.Exceptions import SmartcardException
     from smartcard.pcsc.PCSCExceptions import BaseSCardException
     from smartcard.System import readers
 
     try:
         return [str(reader) for reader in readers()]
-    except (BaseSCardException, CardConnectionException):
+    except (BaseSCardException, SmartcardException):
         return []
 
 
-class Pcscd:
-    """The process's own pcscd; restartable for fault tests."""
+def _pcscd_binary() -> str:
+    return shutil.which("pcscd") or "/usr/sbin/pcscd"
+
+
+def _virtual_reader_ready() -> bool:
+    return VIRTUAL_READER in list_readers()
+
+
+class PrivatePcscd:
+    """This process's own pcscd (tests, benches); restartable for fault tests."""
 
     def __init__(self, home: PcscHome | None = None) -> None:
         self.home = home or claim_pcsc_home()
-        self.process: subprocess.Popen[bytes] | None = None
+        self._child = ChildProcess("private pcscd", self.argv(), self.home.folder / "pcscd.log",
+                                   ready_check=_virtual_reader_ready)
 
     @property
     def vpcd_port(self) -> int:
         """The port the virtual card connects to ("Virtual PCD 00 00")."""
         return self.home.vpcd_port
 
-    def __enter__(self) -> Pcscd:
+    def kiosk_settings(self) -> dict[str, Any]:
+        """Nothing: the card plugged into a reader says which one a kiosk uses."""
+        return {}
+
+    def __enter__(self) -> PrivatePcscd:
         self.start()
         return self
 
@@ -137,40 +152,62 @@ class Pcscd:
         An empty tmpfs over ``/run`` also hides udev's device database, so a real USB reader
         plugged into the developer's machine never shows up in a test.
         """
-        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
         script = ('mount -t tmpfs tmpfs /run && mkdir /run/pcscd '
                   '&& mount --bind "$0" /run/pcscd && exec "$1" --foreground -c "$2"')
         namespace = ["unshare", "--mount", "--propagation", "private"]
         if os.geteuid() != 0:
             namespace.insert(1, "--map-root-user")  # an unprivileged user namespace
-        return [*namespace, "sh", "-c", script, str(self.home.folder), binary,
+        return [*namespace, "sh", "-c", script, str(self.home.folder), _pcscd_binary(),
                 str(self.home.reader_conf)]
 
     def start(self, timeout: float = 45.0) -> None:
         """Start pcscd in the foreground and wait until the virtual readers appear."""
-        self.process = subprocess.Popen(self.argv(), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        # A loaded machine can take many seconds before pcscd loads the vpcd driver.
-        deadline = time.monotonic() + timeout
-        while VIRTUAL_READER not in list_readers():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"pcscd started but the vpcd virtual readers did not appear "
-                                   f"within {timeout:.0f} s")
-            time.sleep(0.05)
+        self._child.start(timeout)  # a loaded machine takes seconds to load the vpcd driver
 
     def stop(self) -> None:
         """Stop pcscd (readers disappear for every client of this process)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        self._child.stop()
 
     def restart(self) -> None:
         """Stop and start again, as a technician or a crash would."""
         self.stop()
         self.start()
+
+
+def _pcscd_answers() -> bool:
+    """Tell whether a pcscd listens where this process's PC/SC clients look for one.
+
+    The socket, not the process list: test workers' private daemons (each in its own mount
+    namespace) are pcscd processes too, and a socket-activated daemon has no process yet.
+    """
+    path = os.environ.get("PCSCLITE_CSOCK_NAME", SYSTEM_SOCKET)
+    with socket.socket(socket.AF_UNIX) as probe:
+        return probe.connect_ex(path) == 0
+
+
+class SystemPcscd:
+    """The machine's pcscd with vpcd (the demo's), started only when none runs."""
+
+    def __init__(self, vpcd_port: int, logs: Path) -> None:
+        self.vpcd_port = vpcd_port  # where the system's vpcd waits (/etc/reader.conf.d/vpcd)
+        self._logs = logs
+        self._child: ChildProcess | None = None
+
+    def kiosk_settings(self) -> dict[str, Any]:
+        """Nothing: the card plugged into a reader says which one a kiosk uses."""
+        return {}
+
+    def __enter__(self) -> SystemPcscd:
+        if _virtual_reader_ready():  # a desktop usually runs one already
+            return self
+        if _pcscd_answers():
+            raise StackError("pcscd is running without the vpcd virtual reader: install "
+                             "vsmartcard-vpcd and restart pcscd (systemctl restart pcscd)")
+        self._child = ChildProcess("smart-card service (pcscd)", [_pcscd_binary(), "--foreground"],
+                                   self._logs / "pcscd.log", ready_check=_virtual_reader_ready)
+        self._child.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._child is not None:
+            self._child.stop()

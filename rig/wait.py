@@ -1,16 +1,20 @@
-"""Loopback helpers."""
+"""Wait for something another thread or process makes true (no fixed sleeps in tests)."""
 
 from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def wait_for(predicate: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+    """Poll ``predicate`` until it is truthy; fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 15.0) -> None:

@@ -2,8 +2,8 @@
 
 Commands arrive as JSON lines and run on Kivy's main thread; touches go through Kivy's
 input pipeline (``EventLoop.post_dispatch_input``) exactly like a touchscreen's, keys
-through the window's key events like SDL2's. This lives in tests/: the product has no
-remote control.
+through the window's key events like SDL2's. This lives in rig/, which the product never
+imports: the product has no remote control.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def _scroll_into_view(widget: Any) -> None:
 def _window_size() -> tuple[float, float]:
     from kivy.core.window import Window
 
-    return tuple(Window.size)  # type: ignore[return-value]
+    width, height = Window.size
+    return width, height
 
 
 def _overlays(app: Any) -> list[Any]:
@@ -205,7 +206,7 @@ class Bridge:
     def cmd_running(self) -> bool:
         from kivy.base import EventLoop
 
-        return EventLoop.status == "started"
+        return bool(EventLoop.status == "started")
 
     # -- actions ----------------------------------------------------------------------
     def cmd_type_text(self, text: str) -> bool:
