@@ -19,7 +19,7 @@ from kiosk.kivy_setup import configure_kivy
 from kiosk.logging_setup import configure_logging
 from kiosk.runtime import Runtime, build_runtime, open_store
 from kiosk.settings import Settings
-from offline_cache.database import lock_data_dir
+from offline_cache.data_lock import lock_data_dir
 from offline_cache.errors import KeyFileError, StoreUnavailable
 
 if TYPE_CHECKING:

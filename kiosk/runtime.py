@@ -31,7 +31,8 @@ from kiosk.heartbeat import HeartbeatReporter
 from kiosk.services import payment_recovery
 from kiosk.services.ui_state import UiState
 from kiosk.settings import OfflineSection, Settings
-from offline_cache.database import OfflineDatabase, lock_data_dir
+from offline_cache.data_lock import lock_data_dir
+from offline_cache.database import OfflineDatabase
 from offline_cache.delivery import Uploader
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.journal import Payment

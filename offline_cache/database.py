@@ -22,7 +22,6 @@ process at a time (:func:`lock_data_dir`).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import sqlite3
@@ -36,69 +35,14 @@ import sqlite_utils
 
 from offline_cache.errors import StoreUnavailable
 from offline_cache.salvage import salvage_into
+from offline_cache.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 # Below this, a journal write may fail half-way through a citizen's payment: refuse to open.
 MIN_FREE_BYTES = 1 << 20
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS payments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ticket INTEGER NOT NULL,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
-    currency TEXT NOT NULL,
-    state TEXT NOT NULL,
-    authorization_code TEXT, operation_number TEXT, card_type TEXT, decline_code TEXT,
-    private BLOB,                       -- AES-GCM: bills (references), card_last4
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    authorized_at TEXT, receipt_printed_at TEXT, synced_at TEXT, purged_at TEXT
-);
-CREATE INDEX IF NOT EXISTS payments_ticket ON payments (ticket);
-CREATE INDEX IF NOT EXISTS payments_state ON payments (state);
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    procedure_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    case_number TEXT,
-    private BLOB,                       -- AES-GCM: form answers, citizen session
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    submitted_at TEXT, receipt_printed_at TEXT, synced_at TEXT, purged_at TEXT
-);
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,                 -- payment | submission | satisfaction | heartbeat | ...
-    stream TEXT NOT NULL,               -- items of one stream are delivered in id order
-    ref_id INTEGER,                     -- payments.id / submissions.id when relevant
-    idempotency_key TEXT NOT NULL,
-    state TEXT NOT NULL,                -- pending | delivered | parked
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    payload BLOB,                       -- AES-GCM JSON body; NULL once delivered
-    created_at TEXT NOT NULL, delivered_at TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, id);
-CREATE INDEX IF NOT EXISTS outbox_stream ON outbox (stream, id);
-CREATE TABLE IF NOT EXISTS catalog (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    etag TEXT, version TEXT, body TEXT NOT NULL, fetched_at TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
-    procedure_id UNINDEXED, title_es UNINDEXED, title_en UNINDEXED,
-    title, keywords, body,
-    tokenize = "unicode61 remove_diacritics 2", prefix = "2 3 4"
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS catalog_vocab USING fts5vocab(catalog_fts, row);
-CREATE TABLE IF NOT EXISTS incidents (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL,
-    acknowledged INTEGER NOT NULL DEFAULT 0
-);
-"""
 
 
 def utc_now() -> str:
@@ -213,8 +157,20 @@ def _check_and_migrate(conn: sqlite3.Connection) -> None:
                                f"({SCHEMA_VERSION}): install the newer software again",
                                reason="newer_schema")
     if version < SCHEMA_VERSION:
-        conn.executescript(SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        fresh = not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'payments'").fetchone()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split(SCHEMA):
+                conn.execute(statement)
+            if not fresh:  # an older file: bring its existing tables up to date
+                for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[step]:
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 def _check_folder(folder: Path) -> None:
@@ -228,7 +184,18 @@ def _check_folder(folder: Path) -> None:
                                reason="disk_full")
 
 
-def _unavailable(path: Path, err: BaseException) -> StoreUnavailable:
+def _split(script: str) -> list[str]:
+    """Cut a script into statements (executescript would commit: the upgrade is atomic)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def unavailable(path: Path, err: BaseException) -> StoreUnavailable:
     """Name the cause for a technician: locked, read-only, disk full, I/O, permissions."""
     code = getattr(err, "sqlite_errorcode", None)
     reasons = {sqlite3.SQLITE_BUSY: "locked", sqlite3.SQLITE_LOCKED: "locked",
@@ -275,7 +242,7 @@ def open_database(path: Path) -> OfflineDatabase:
             conn.close()
         if not isinstance(err, _Corrupt) and (
                 getattr(err, "sqlite_errorcode", None) not in CORRUPTION_CODES):
-            raise _unavailable(path, err) from err
+            raise unavailable(path, err) from err
         reason = str(err)
     return _replace_corrupt(path, reason)
 
@@ -301,7 +268,7 @@ def _replace_corrupt(path: Path, reason: str) -> OfflineDatabase:
     except (sqlite3.DatabaseError, OSError) as err:
         # Nothing was moved unless the swap itself failed half-way; either way, no empty
         # journal is served: the kiosk stays out of service with the damaged file kept.
-        raise _unavailable(path, err) from err
+        raise unavailable(path, err) from err
     fresh = OfflineDatabase(path, conn)
     with fresh.transaction() as tx:
         tx.execute(
@@ -310,26 +277,3 @@ def _replace_corrupt(path: Path, reason: str) -> OfflineDatabase:
              utc_now()),
         )
     return fresh
-
-
-def lock_data_dir(folder: Path) -> int:
-    """Hold this data folder for this process; StoreUnavailable if another kiosk holds it.
-
-    The lock is an ``flock`` on ``<folder>/.kiosk.lock``, released by the kernel when the
-    process ends (even by SIGKILL), so a crash never leaves the kiosk locked out. Returns
-    the file descriptor, to be kept open for the process's life.
-    """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / ".kiosk.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as err:
-        raise _unavailable(folder, err) from err
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise StoreUnavailable(f"{folder} is in use by another kiosk process",
-                               reason="in_use") from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    return fd

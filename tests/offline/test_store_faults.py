@@ -19,11 +19,13 @@ import pytest
 from common.money import Money
 from offline_cache import database as database_module
 from offline_cache.crypto import RecordCipher
-from offline_cache.database import lock_data_dir, open_database
+from offline_cache.data_lock import lock_data_dir
+from offline_cache.database import open_database
 from offline_cache.errors import StoreUnavailable
 from offline_cache.journal import Journal, PaidBill
 from offline_cache.machine import PaymentState
 from offline_cache.outbox import Outbox
+from offline_cache.schema import SCHEMA_VERSION
 from rig.fs import small_disk
 
 KEY = b"\x07" * 32
@@ -121,7 +123,7 @@ def test_a_newer_schema_is_left_alone_and_the_kiosk_is_out_of_service(tmp_path):
     path = tmp_path / "kiosk.db"
     open_sale, charged = _money(path)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 2")  # written by a newer release, then rolled back
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")  # a newer release, rolled back
     conn.close()
     before = path.read_bytes()
     with pytest.raises(StoreUnavailable) as caught:
@@ -129,7 +131,7 @@ def test_a_newer_schema_is_left_alone_and_the_kiosk_is_out_of_service(tmp_path):
     assert caught.value.reason == "newer_schema"
     assert path.read_bytes() == before and not list(tmp_path.glob("*.corrupt-*"))
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 1")  # the newer software is installed again
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # the newer software is back
     conn.close()
     _assert_money_intact(path, open_sale, charged)
 
@@ -195,7 +197,7 @@ _HOLD_DATA_DIR = """
 import sys, time
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
-from offline_cache.database import lock_data_dir
+from offline_cache.data_lock import lock_data_dir
 lock_data_dir(Path(sys.argv[1]))
 print("holding", flush=True)
 time.sleep(60)
@@ -224,3 +226,21 @@ def test_one_kiosk_process_per_data_folder_and_a_killed_one_leaves_no_lock(tmp_p
         except StoreUnavailable:
             assert time.monotonic() < deadline, "the killed process's lock was not released"
             time.sleep(0.05)
+
+
+def test_a_version_1_file_is_brought_up_to_date_with_its_money_intact(tmp_path):
+    path = tmp_path / "kiosk.db"
+    open_sale, charged = _money(path)
+    conn = sqlite3.connect(path)  # make it the file an older release wrote
+    for column in ("review_reason", "terminal_amount_cents", "close_id"):
+        conn.execute(f"ALTER TABLE payments DROP COLUMN {column}")
+    conn.execute("DROP TABLE closes")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    _assert_money_intact(path, open_sale, charged)
+    conn = sqlite3.connect(path)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(payments)")}
+    assert {"review_reason", "terminal_amount_cents", "close_id"} <= columns
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from offline_cache.database import lock_data_dir
+from offline_cache.data_lock import lock_data_dir
 from rig.config import PROJECT_ROOT, write_config
 from tests.ui.looks import ocr
 
