@@ -61,6 +61,12 @@ def set_state(
     )
 
 
+def record_incident(tx: sqlite3.Connection, kind: str, detail: str) -> None:
+    """Note something a technician must see, inside the caller's transaction (no personal data)."""
+    tx.execute("INSERT INTO incidents (kind, detail, created_at) VALUES (?, ?, ?)",
+               (kind, detail, utc_now()))
+
+
 @dataclass(frozen=True)
 class Incident:
     """Something a technician must know about the offline store (e.g. a quarantined file)."""
@@ -271,9 +277,6 @@ def _replace_corrupt(path: Path, reason: str) -> OfflineDatabase:
         raise unavailable(path, err) from err
     fresh = OfflineDatabase(path, conn)
     with fresh.transaction() as tx:
-        tx.execute(
-            "INSERT INTO incidents (kind, detail, created_at) VALUES ('quarantine', ?, ?)",
-            (f"damaged database moved to {moved.name}: {reason}; {report.summary()}",
-             utc_now()),
-        )
+        record_incident(tx, "quarantine",
+                        f"damaged database moved to {moved.name}: {reason}; {report.summary()}")
     return fresh

@@ -9,12 +9,14 @@ Call order for one payment (issue 7's service)::
     journal.record_receipt_printed(p.ticket)     # print from the Payment returned above
     # the sync worker uploads and calls record_synced; personal data is then purged
 
-At start-up :meth:`needing_recovery` lists payments left ``authorizing`` or ``unknown``;
-each must be settled with the terminal's "last sale" (by ticket) before a new citizen is
-served. Transitions follow :data:`offline_cache.machine.PAYMENT_TRANSITIONS`.
-
-The bills paid are stored encrypted as JSON (``{"reference", "amount_cents"}`` each, in the
-payment's currency), the same shape the API takes in ``POST /v1/payments``.
+:meth:`needing_recovery` lists payments left ``authorizing`` or ``unknown`` that the
+terminal has not answered for yet: a new sale waits until the terminal's "last sale" (by
+ticket) has settled them. What the terminal answers but cannot prove (it holds no sale,
+or another ticket) is never guessed: :meth:`record_unproven` keeps the row ``unknown`` for
+staff (:meth:`awaiting_staff`) with an incident, and new sales go on. An approval that does
+not match what was asked is an ``anomaly`` (:meth:`record_anomaly`), never "paid".
+Transitions follow :data:`offline_cache.machine.PAYMENT_TRANSITIONS`; the record types are
+in :mod:`offline_cache.payment_records`.
 """
 
 from __future__ import annotations
@@ -22,48 +24,24 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from common.money import Money
 from offline_cache import outbox
 from offline_cache.crypto import RecordCipher
-from offline_cache.database import OfflineDatabase, set_state, utc_now
-from offline_cache.errors import UnknownRecord
+from offline_cache.database import OfflineDatabase, record_incident, set_state, utc_now
+from offline_cache.errors import IllegalTransition, UnknownRecord
 from offline_cache.machine import PaymentState, next_payment_state
+from offline_cache.payment_records import PaidBill, Payment, read_bills, stored_bills, upload_body
 
 MAX_TICKET = 999_999  # the terminal's ticket field has six digits
 
 __all__ = ["MAX_TICKET", "Journal", "PaidBill", "Payment", "PaymentState"]
 
 
-@dataclass(frozen=True)
-class PaidBill:
-    """One bill in a payment: its reference and the amount paid for it."""
-
-    reference: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class Payment:
-    """A payment as the journal holds it (bills and card_last4 empty once purged)."""
-
-    ticket: int
-    idempotency_key: str
-    amount: Money
-    bills: tuple[PaidBill, ...]
-    state: PaymentState
-    authorization_code: str | None
-    operation_number: str | None
-    card_type: str | None
-    card_last4: str | None
-    decline_code: str | None
-
-
 _COLUMNS = (
     "id, ticket, idempotency_key, amount_cents, state, authorization_code, operation_number,"
-    " card_type, decline_code, private, authorized_at, currency"
+    " card_type, decline_code, private, authorized_at, currency, review_reason"
 )
 
 
@@ -88,7 +66,7 @@ class Journal:
             )
             row_id = int(cur.lastrowid or 0)
             private = self._cipher.seal("payments", row_id,
-                                        {"bills": _stored(bills), "card_last4": None})
+                                        {"bills": stored_bills(bills), "card_last4": None})
             tx.execute(
                 "UPDATE payments SET ticket = ?, private = ? WHERE id = ?",
                 ((row_id - 1) % MAX_TICKET + 1, private, row_id),
@@ -109,9 +87,15 @@ class Journal:
         card_last4: str,
     ) -> Payment:
         """Record the terminal's approval and queue the upload in the same transaction."""
+        return self._authorize(ticket, "authorized", authorization_code=authorization_code,
+                               operation_number=operation_number, card_type=card_type,
+                               card_last4=card_last4)
+
+    def _authorize(self, ticket: int, event: str, *, authorization_code: str,
+                   operation_number: str, card_type: str, card_last4: str) -> Payment:
         with self._database.transaction() as tx:
             row_id, state, private = self._current(tx, ticket)
-            nxt = next_payment_state(ticket, state, "authorized")
+            nxt = next_payment_state(ticket, state, event)
             now = utc_now()
             private["card_last4"] = card_last4
             tx.execute(
@@ -122,7 +106,7 @@ class Journal:
             )
             payment = self._load(tx, row_id)
             outbox.enqueue(
-                tx, self._cipher, "payment", _upload_body(payment, now),
+                tx, self._cipher, "payment", upload_body(payment, now),
                 stream=f"payment:{row_id}", ref_id=row_id,
                 idempotency_key=payment.idempotency_key,
             )
@@ -135,6 +119,54 @@ class Journal:
     def record_unknown(self, ticket: int) -> Payment:
         """Record that the terminal's answer was lost; recovery must settle it."""
         return self._move(ticket, "unknown")
+
+    def record_unproven(self, ticket: int, reason: str) -> Payment:
+        """The terminal answered but cannot prove the outcome: it stays unknown for staff.
+
+        The row no longer waits for the terminal (new sales may go on), keeps its bills out of
+        sale (:meth:`unconfirmed_references`) and raises an incident naming the ticket.
+        """
+        with self._database.transaction() as tx:
+            row_id, state, _private = self._current(tx, ticket)
+            if state is PaymentState.AUTHORIZING:
+                set_state(tx, "payments", row_id, next_payment_state(ticket, state, "unknown"))
+            elif state is not PaymentState.UNKNOWN:
+                raise IllegalTransition("payment", ticket, state, "unproven")
+            tx.execute("UPDATE payments SET review_reason = ? WHERE id = ?", (reason, row_id))
+            record_incident(tx, "payment_unproven", f"ticket {ticket:06d}: {reason}")
+            return self._load(tx, row_id)
+
+    def record_anomaly(self, ticket: int, reason: str, *, terminal_amount_cents: int,
+                       authorization_code: str | None, operation_number: str | None) -> Payment:
+        """The terminal approved something else than asked: keep its codes, tell staff."""
+        with self._database.transaction() as tx:
+            row_id, state, _private = self._current(tx, ticket)
+            set_state(tx, "payments", row_id, next_payment_state(ticket, state, "anomaly"),
+                      authorization_code=authorization_code, operation_number=operation_number)
+            tx.execute("UPDATE payments SET review_reason = ?, terminal_amount_cents = ?"
+                       " WHERE id = ?", (reason, terminal_amount_cents, row_id))
+            record_incident(tx, "payment_anomaly", f"ticket {ticket:06d}: {reason}")
+            return self._load(tx, row_id)
+
+    def record_reversed(self, ticket: int) -> Payment:
+        """The terminal refunded an anomalous sale: nothing was kept from the citizen."""
+        return self._move(ticket, "reversed", decline_code="reversed")
+
+    def record_found_in_batch(self, ticket: int, *, authorization_code: str,
+                              operation_number: str, card_type: str) -> Payment:
+        """The close's sales detail proves an unknown sale was charged: record it, upload it."""
+        return self._authorize(ticket, "found_in_batch", authorization_code=authorization_code,
+                               operation_number=operation_number, card_type=card_type,
+                               card_last4="")
+
+    def awaiting_staff(self) -> list[Payment]:
+        """Payments a person must settle: unproven outcomes and anomalies."""
+        with self._database.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM payments WHERE (state = ? AND review_reason IS NOT NULL)"
+                " OR state = ? ORDER BY id", (PaymentState.UNKNOWN, PaymentState.ANOMALY),
+            ).fetchall()
+        return [self._payment(row) for row in rows]
 
     def record_receipt_printed(self, ticket: int) -> Payment:
         """Note that the citizen got a receipt."""
@@ -154,10 +186,11 @@ class Journal:
         set_state(tx, "payments", row_id, nxt, private=None, synced_at=now, purged_at=now)
 
     def needing_recovery(self) -> list[Payment]:
-        """List payments left authorizing or unknown (settle them before serving anyone)."""
+        """List payments left authorizing or unknown that the terminal has not answered for."""
         with self._database.reading() as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?) ORDER BY id",
+                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?)"
+                " AND review_reason IS NULL ORDER BY id",
                 (PaymentState.AUTHORIZING, PaymentState.UNKNOWN),
             ).fetchall()
         return [self._payment(row) for row in rows]
@@ -170,9 +203,9 @@ class Journal:
         """
         with self._database.reading() as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?, ?, ?)",
+                f"SELECT {_COLUMNS} FROM payments WHERE state IN (?, ?, ?, ?, ?)",
                 (PaymentState.AUTHORIZING, PaymentState.UNKNOWN, PaymentState.AUTHORIZED,
-                 PaymentState.RECEIPT_PRINTED),
+                 PaymentState.RECEIPT_PRINTED, PaymentState.ANOMALY),
             ).fetchall()
         return {str(bill["reference"]) for row in rows for bill in self._private(row)["bills"]}
 
@@ -220,33 +253,7 @@ class Journal:
         private, currency = self._private(row), row[11]
         return Payment(
             ticket=row[1], idempotency_key=row[2], amount=Money(row[3], currency),
-            bills=_read(private["bills"], currency), state=PaymentState(row[4]),
+            bills=read_bills(private["bills"], currency), state=PaymentState(row[4]),
             authorization_code=row[5], operation_number=row[6], card_type=row[7],
-            card_last4=private["card_last4"], decline_code=row[8],
+            card_last4=private["card_last4"], decline_code=row[8], review_reason=row[12],
         )
-
-
-def _upload_body(payment: Payment, authorized_at: str) -> dict[str, Any]:
-    """Build the POST /v1/payments body (shared contract, issue 3)."""
-    return {
-        "ticket": payment.ticket,
-        "amount_cents": payment.amount.cents,
-        "currency": payment.amount.currency,
-        "bills": _stored(payment.bills),
-        "authorization_code": payment.authorization_code,
-        "operation_number": payment.operation_number,
-        "card_type": payment.card_type,
-        "card_last4": payment.card_last4,
-        "authorized_at": authorized_at,
-    }
-
-
-def _stored(bills: Sequence[PaidBill]) -> list[dict[str, Any]]:
-    """Write bills as the journal stores them and the API takes them."""
-    return [{"reference": bill.reference, "amount_cents": bill.amount.cents} for bill in bills]
-
-
-def _read(stored: list[dict[str, Any]], currency: str) -> tuple[PaidBill, ...]:
-    """Read bills written by :func:`_stored` (all in the payment's currency)."""
-    return tuple(PaidBill(str(bill["reference"]), Money(int(bill["amount_cents"]), currency))
-                 for bill in stored)

@@ -27,6 +27,9 @@ class PaymentState(StrEnum):
     UNKNOWN = "unknown"
     RECEIPT_PRINTED = "receipt_printed"
     SYNCED = "synced"
+    # the terminal approved something else than what we asked (another amount): never
+    # "paid"; reversed at the terminal when it can be, and a person looks at it either way
+    ANOMALY = "anomaly"
 
 
 class SubmissionState(StrEnum):
@@ -52,6 +55,12 @@ PAYMENT_TRANSITIONS: Mapping[tuple[PaymentState, str], PaymentState] = {
     # the server may confirm first; the receipt is then noted without leaving SYNCED.
     (P.AUTHORIZED, "synced"): P.SYNCED,
     (P.SYNCED, "receipt_printed"): P.SYNCED,
+    # an answer that does not match what was sent: not paid, not declined; staff decide
+    (P.AUTHORIZING, "anomaly"): P.ANOMALY,
+    (P.UNKNOWN, "anomaly"): P.ANOMALY,
+    (P.ANOMALY, "reversed"): P.DECLINED,  # the terminal refunded it: nothing was kept
+    # the daily close's sales detail lists the sale: proof, at last, that it was charged
+    (P.UNKNOWN, "found_in_batch"): P.AUTHORIZED,
 }
 
 S = SubmissionState

@@ -98,6 +98,7 @@ def test_every_move_missing_from_the_table_raises(journal, state, event):
         PaymentState.UNKNOWN: ["begin_authorizing", "unknown"],
         PaymentState.RECEIPT_PRINTED: ["begin_authorizing", "authorized", "receipt_printed"],
         PaymentState.SYNCED: ["begin_authorizing", "authorized", "synced"],
+        PaymentState.ANOMALY: ["begin_authorizing", "anomaly"],
     }[state]
     calls = {
         "begin_authorizing": lambda: journal.begin_authorizing(p.ticket),
@@ -106,6 +107,9 @@ def test_every_move_missing_from_the_table_raises(journal, state, event):
         "unknown": lambda: journal.record_unknown(p.ticket),
         "receipt_printed": lambda: journal.record_receipt_printed(p.ticket),
         "synced": lambda: journal.record_synced(p.ticket),
+        "anomaly": lambda: journal.record_anomaly(p.ticket, "amount", terminal_amount_cents=1,
+                                                  authorization_code="A1",
+                                                  operation_number="000001"),
     }
     for step in path:
         calls[step]()

@@ -12,6 +12,7 @@ authorization code, nothing left open, and one upload queued per approved paymen
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -167,7 +168,8 @@ def run_child(context: multiprocessing.context.ForkServerContext, folder: Path, 
     if isinstance(point, float):
         child.join(timeout=point)
         if child.exitcode is None:
-            os.kill(child.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may end on its own meanwhile
+                os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)
     elapsed = time.monotonic() - started
     code = child.exitcode
