@@ -116,7 +116,7 @@ class Runtime:
             return []
         try:
             settled = payment_recovery.recover_all_blocking(self.store.journal, terminal)
-        except (DriverError, payment_recovery.RecoveryConflict) as err:
+        except DriverError as err:
             log.error("payment recovery incomplete (%s); card payment stays blocked", err)
             return []
         for payment in settled:
