@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from drivers.base import DriverError
 from drivers.eid import build_eid_reader
 from drivers.eid.base import EidReader
 from drivers.payment.registry import terminal_from_settings
@@ -28,14 +27,13 @@ from kiosk.api_uploader import ApiUploader
 from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
 from kiosk.heartbeat import HeartbeatReporter
-from kiosk.services import payment_recovery
+from kiosk.payment_watch import PaymentWatch
 from kiosk.services.ui_state import UiState
 from kiosk.settings import OfflineSection, Settings
 from offline_cache.data_lock import lock_data_dir
 from offline_cache.database import OfflineDatabase
 from offline_cache.delivery import Uploader
 from offline_cache.errors import CatalogUnavailable
-from offline_cache.journal import Payment
 from offline_cache.print_jobs import PrintJobStore
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
@@ -57,9 +55,13 @@ class Runtime:
     print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
     data_lock: int | None = None  # flock on the data folder (lock_data_dir), held until close
     heartbeat: HeartbeatReporter | None = None
+    payment_watch: PaymentWatch = field(init=False)
     _devices_started: bool = field(default=False, init=False)
     _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
     _catalog_thread: threading.Thread | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.payment_watch = PaymentWatch(self.store.journal, self.devices, DEVICE_REFRESH_S)
 
     def on_catalog_updated(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` (from a background thread) when a newer catalog is stored."""
@@ -71,6 +73,7 @@ class Runtime:
         self.devices.refresh()
         self.recover_payments()
         self.devices.start_watching(DEVICE_REFRESH_S)
+        self.payment_watch.start()
         self.sync.subscribe(self._link_changed)
         # The cached catalog serves at once; a slow or absent API must not delay start-up.
         self._catalog_thread = threading.Thread(target=self._refresh_catalog,
@@ -101,27 +104,16 @@ class Runtime:
             self.devices.eid.start()
         self._devices_started = True
 
-    def recover_payments(self) -> list[Payment]:
-        """Settle payments left authorizing/unknown with the terminal's last sale (blocking).
+    def recover_payments(self) -> int:
+        """Settle payments waiting for the terminal before anyone is served (blocking).
 
-        Returns the settled rows. A row that cannot be settled (terminal unreachable,
-        approved amount differs) stays open and is logged: no new sale starts until it is.
+        Returns how many the terminal answered for. What it cannot answer for now stays
+        open (no new card sale until it can) and the payment watch asks again.
         """
-        if not self.store.journal.needing_recovery():
-            return []
-        terminal = self.devices.terminal
-        if terminal is None:
+        if self.store.journal.needing_recovery() and self.devices.terminal is None:
             log.error("payments need recovery but no terminal is configured; card payment "
                       "stays blocked until a technician settles them")
-            return []
-        try:
-            settled = payment_recovery.recover_all_blocking(self.store.journal, terminal)
-        except DriverError as err:
-            log.error("payment recovery incomplete (%s); card payment stays blocked", err)
-            return []
-        for payment in settled:
-            log.info("recovered ticket %06d: %s", payment.ticket, payment.state)
-        return settled
+        return self.payment_watch.settle_now()
 
     def online(self) -> bool:
         """Tell whether the central API answered last time it was asked."""
@@ -137,6 +129,7 @@ class Runtime:
             self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
         if self.heartbeat is not None:
             self.heartbeat.stop()
+        self.payment_watch.stop()
         self.sync.stop()
         self.devices.close()
         if self.print_jobs_db is not None:

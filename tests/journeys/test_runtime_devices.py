@@ -130,3 +130,49 @@ def test_a_runtime_built_but_never_started_releases_every_device_thread(
     left = [t for t in threading.enumerate()
             if t.ident not in before and t.name.startswith("device-")]
     assert left == []
+
+
+def test_a_sale_left_unknown_by_a_line_drop_is_settled_when_the_terminal_is_back(
+        tmp_path: Path, own_api_server: ApiServer, serial_pair: SerialPair) -> None:
+    """No restart needed: the payment watch settles it, and the next citizen can pay."""
+    import asyncio
+
+    from kiosk.services.card_payment import PaymentStatus, pay
+
+    line: list[TerminalSimulator] = []
+
+    def drop_after_charging(event: str) -> None:
+        if event == "sale_settled":
+            line[0].stop()  # the terminal stops answering: even the last sale cannot be asked
+
+    first = TerminalSimulator(SerialDevicePort(serial_pair.device_end), think_s=0.01,
+                              ack_timeout_s=0.5, on_event=drop_after_charging)
+    line.append(first)
+    memory = first.memory
+    first.start()
+    memory.queue(Script(Fault.NO_ANSWER, charged=True))  # the bank charges, the line drops
+    settings = kiosk_settings(tmp_path, own_api_server, serial_pair.kiosk_end, 9)
+    runtime = build_runtime(settings)
+    second: TerminalSimulator | None = None
+    try:
+        runtime.start()
+        journal, terminal = runtime.store.journal, runtime.devices.terminal
+        assert terminal is not None
+        outcome = asyncio.run(pay(journal, terminal, Money(1_500_000), BILLS, lambda _: None))
+        assert outcome.status is PaymentStatus.CHECKING  # nobody could ask the terminal
+        ticket = outcome.payment.ticket
+        assert [p.ticket for p in journal.needing_recovery()] == [ticket]
+        second = TerminalSimulator(SerialDevicePort(serial_pair.device_end), memory,
+                                   think_s=0.01, ack_timeout_s=0.5).start()  # line is back
+        wait_for(lambda: journal.get(ticket).state in (PaymentState.AUTHORIZED,
+                                                       PaymentState.SYNCED),
+                 "the payment watch to settle the sale", timeout=30)
+        (charged,) = memory.approved
+        assert journal.get(ticket).authorization_code == charged.authorization_code
+        again = asyncio.run(pay(journal, terminal, Money(300_000), BILLS, lambda _: None))
+        assert again.status is PaymentStatus.PAID  # the next citizen is not blocked
+        assert memory.sale_commands == 2
+    finally:
+        runtime.close()
+        if second is not None:
+            second.stop()

@@ -1,0 +1,74 @@
+"""Settle open payments as soon as the terminal can answer for them, not only at start-up.
+
+After a brief line drop a sale may stay ``unknown``; while it waits for the terminal no new
+card sale starts (:func:`kiosk.services.card_payment.pay`). This watch asks the terminal
+again every ``interval_s`` and whenever the terminal comes back online, so the next citizen
+is not blocked until someone restarts the kiosk. It holds the same sale lock as a sale, so
+it never touches a row a live sale is writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from drivers.base import DeviceClass, DeviceState, DeviceStatus, DriverError
+from kiosk.devices import DeviceHub
+from kiosk.services import payment_recovery
+from offline_cache.journal import Journal
+
+log = logging.getLogger(__name__)
+
+
+class PaymentWatch:
+    """A thread that settles rows waiting for the terminal, when it can answer."""
+
+    def __init__(self, journal: Journal, devices: DeviceHub, interval_s: float) -> None:
+        self._journal, self._devices, self._interval_s = journal, devices, interval_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Watch from now on; a terminal that comes back online wakes the watch at once."""
+        if self._thread is not None:
+            return
+        self._devices.subscribe(self._on_status)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="payment-watch", daemon=True)
+        self._thread.start()
+
+    def _on_status(self, status: DeviceStatus) -> None:
+        if status.device is DeviceClass.PAYMENT and status.state is DeviceState.ONLINE:
+            self._wake.set()
+
+    def settle_now(self) -> int:
+        """Try once; return how many rows the terminal answered for (errors are logged)."""
+        terminal = self._devices.terminal
+        if terminal is None or not self._journal.needing_recovery():
+            return 0
+        try:
+            settled = payment_recovery.recover_all_blocking(self._journal, terminal)
+        except DriverError as err:
+            log.info("open payment still waits for the terminal: %s", err)
+            return 0
+        for payment in settled:
+            log.info("recovered ticket %06d: %s", payment.ticket, payment.state)
+        return len(settled)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.settle_now()
+            except Exception:  # the watch must outlive one bad round; say so
+                log.exception("payment watch round failed")
+            self._wake.wait(self._interval_s)
+            self._wake.clear()
+
+    def stop(self) -> None:
+        """Stop watching (a round in progress finishes first)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
