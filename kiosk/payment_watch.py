@@ -28,6 +28,7 @@ class PaymentWatch:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._warned = False  # say it once per outage, not every round
 
     def start(self) -> None:
         """Watch from now on; a terminal that comes back online wakes the watch at once."""
@@ -50,8 +51,12 @@ class PaymentWatch:
         try:
             settled = payment_recovery.recover_all_blocking(self._journal, terminal)
         except DriverError as err:
-            log.info("open payment still waits for the terminal: %s", err)
+            level = logging.INFO if self._warned else logging.WARNING
+            log.log(level, "open payment still waits for the terminal; card sales wait too: "
+                    "%s", err)
+            self._warned = True
             return 0
+        self._warned = False
         for payment in settled:
             log.info("recovered ticket %06d: %s", payment.ticket, payment.state)
         return len(settled)

@@ -82,7 +82,7 @@ def test_start_settles_a_sale_left_unknown_before_serving_and_delivers_it_once(
         (charged,) = terminal_sim.memory.approved  # the bank took the money
         runtime = build_runtime(settings)
         try:
-            with caplog.at_level(logging.INFO, logger="kiosk.runtime"):
+            with caplog.at_level(logging.INFO, logger="kiosk.payment_watch"):
                 runtime.start()
             row = runtime.store.journal.get(ticket)
             assert row.state in (PaymentState.AUTHORIZED, PaymentState.SYNCED)
@@ -111,7 +111,7 @@ def test_start_with_the_terminal_unplugged_keeps_the_row_open_and_card_payment_o
     try:
         runtime.start()
         assert runtime.store.journal.get(ticket).state is PaymentState.UNKNOWN
-        assert "payment recovery incomplete" in caplog.text
+        assert "open payment still waits for the terminal" in caplog.text
         assert not runtime.devices.can_pay_by_card()
         faults = runtime.ui_state.snapshot().faults
         assert DeviceClass.PAYMENT in faults and DeviceClass.PRINTER in faults
