@@ -8,8 +8,10 @@ HTTP and transport failures are mapped to the :mod:`kiosk.api_errors` tree in on
 
 from __future__ import annotations
 
+import email.utils
 import logging
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -226,6 +228,22 @@ class ApiClient:
                    idempotency_key=idempotency_key)
 
 
+def _retry_after(response: requests.Response) -> float | None:
+    """Read Retry-After (seconds or an HTTP date) when the server asks us to slow down."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def _error_for(response: requests.Response, method: str, path: str) -> ApiError:
     """Map a non-success answer to the error tree (the only place that reads statuses)."""
     status = response.status_code
@@ -238,5 +256,5 @@ def _error_for(response: requests.Response, method: str, path: str) -> ApiError:
     if status == 401:
         return ApiUnauthorized(f"{method} {path}: 401 {code}")
     if 400 <= status < 500 and code:
-        return ApiRejected(code, message, status)
+        return ApiRejected(code, message, status, _retry_after(response))
     return ApiServerError(f"{method} {path}: HTTP {status} {code}".strip(), status)

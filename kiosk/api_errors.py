@@ -42,9 +42,11 @@ class ApiRejected(ApiError):
 
     message_key = "The request could not be completed."
 
-    def __init__(self, code: str, message: str, status: int) -> None:
+    def __init__(self, code: str, message: str, status: int,
+                 retry_after_s: float | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.code, self.message, self.status = code, message, status
+        self.retry_after_s = retry_after_s  # 429: how long the server asks us to wait
 
 
 class ApiServerError(ApiError):

@@ -1,11 +1,16 @@
 """Adapt ``kiosk.api.ApiClient`` to what the sync worker and the catalog cache need.
 
 The client already maps HTTP to its error tree (the one place that reads statuses); here
-that tree is reduced to delivery outcomes: ``ApiRejected`` (a 4xx with the API's error
-shape) → :class:`DeliveryRejected` (parked for a technician); ``ApiOffline`` → link down;
-``ApiServerError`` and ``ApiUnauthorized`` → :class:`DeliveryFailed` retried with backoff
-(a 401 means the kiosk must be re-enrolled: retrying is harmless and it resumes by itself
-once a technician has done so).
+that tree is reduced to delivery outcomes, each handled on purpose by the sync worker:
+
+* 429 → :class:`DeliveryDeferred` with the server's Retry-After: the item waits, no park;
+* 401 (revoked or unknown token) → :class:`DeliveryRevoked`: delivery stops, card sales
+  stop, the queue is kept until a technician re-enrols the kiosk;
+* any other 4xx with the API's error shape (409 conflict, 422 invalid, ...) →
+  :class:`DeliveryRejected`: parked with an incident that keeps the server's answer, the
+  encrypted body is kept for a technician;
+* ``ApiOffline`` → link down; ``ApiServerError`` (5xx) → :class:`DeliveryFailed`, retried
+  with backoff.
 """
 
 from __future__ import annotations
@@ -15,9 +20,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.api import ApiClient
-from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
+from kiosk.api_errors import ApiError, ApiOffline, ApiRejected, ApiUnauthorized
 from offline_cache.catalog import CatalogUnreachable
-from offline_cache.delivery import DeliveryFailed, DeliveryRejected
+from offline_cache.delivery import (
+    DeliveryDeferred,
+    DeliveryFailed,
+    DeliveryRejected,
+    DeliveryRevoked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +59,12 @@ class ApiUploader:
         try:
             return send(body, idempotency_key)
         except ApiRejected as err:
-            raise DeliveryRejected(f"{err.status} {err.code}: {err.message}") from err
+            if err.status == 429:
+                raise DeliveryDeferred(f"429 {err.code}", err.retry_after_s) from err
+            raise DeliveryRejected(f"{err.status} {err.code}: {err.message}",
+                                   status=err.status, code=err.code) from err
+        except ApiUnauthorized as err:
+            raise DeliveryRevoked(str(err)) from err
         except ApiOffline as err:
             raise DeliveryFailed(str(err), offline=True) from err
         except ApiError as err:

@@ -22,7 +22,23 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryRejected(Exception):
-    """The server rejected the item (4xx); it will not be retried automatically."""
+    """The server refused the item for good (409, 422, 4xx); parked with an incident."""
+
+    def __init__(self, text: str, *, status: int | None = None, code: str = "") -> None:
+        super().__init__(text)
+        self.status, self.code = status, code
+
+
+class DeliveryDeferred(Exception):
+    """The server asks us to wait (429): the item stays pending, nothing is lost."""
+
+    def __init__(self, text: str, retry_after_s: float | None) -> None:
+        super().__init__(text)
+        self.retry_after_s = retry_after_s
+
+
+class DeliveryRevoked(Exception):
+    """The server no longer accepts this kiosk (token revoked or unknown): stop sales."""
 
 
 class DeliveryFailed(Exception):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline_cache.crypto import RecordCipher
-from offline_cache.database import OfflineDatabase, utc_now
+from offline_cache.database import OfflineDatabase, record_incident, utc_now
 from offline_cache.errors import RecordTampered
 
 
@@ -123,7 +123,7 @@ class Outbox:
             try:
                 body = self._cipher.open("outbox", r[0], r[6])
             except RecordTampered as err:  # never send garbage; keep it for a technician
-                self.park(r[0], str(err))
+                self.park(r[0], str(err), incident=True)
                 continue
             items.append(OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], body))
         return items
@@ -136,14 +136,24 @@ class Outbox:
                 (error[:500], item_id),
             )
 
-    def park(self, item_id: int, error: str) -> None:
-        """Stop retrying an item the server rejected; a technician decides what to do."""
+    def park(self, item_id: int, error: str, *, incident: bool = False) -> None:
+        """Stop retrying an item; a technician decides. The encrypted body is kept.
+
+        ``incident``: also raise an incident naming the item and the server's answer (a
+        refusal must never park money or a request silently).
+        """
         with self._database.transaction() as tx:
             tx.execute(
                 "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?"
                 " WHERE id = ?",
                 (error[:500], item_id),
             )
+            if incident:
+                row = tx.execute("SELECT kind, ref_id FROM outbox WHERE id = ?",
+                                 (item_id,)).fetchone()
+                kind, ref = (row[0], row[1]) if row else ("item", None)
+                record_incident(tx, "delivery_refused",
+                                f"outbox item {item_id} ({kind} {ref}): {error[:300]}")
 
     def retry_parked(self, item_id: int) -> None:
         """Put a parked item back in the queue (technician action)."""

@@ -1,10 +1,12 @@
-"""Purge personal data older than the retention period, whatever its state.
+"""Purge personal data older than the retention period, except what carries money.
 
 Confirmed items are purged at once by :func:`offline_cache.delivery.confirm`; this is the
 backstop for what never got confirmed (the link was down for weeks, an item was parked).
-Amounts, states, tickets and authorization codes stay, so a technician can still reconcile
-money by hand. An undelivered item whose body is purged is parked with a plain reason so the
-queue view shows it instead of it vanishing.
+Payments are never purged before the API has them: a charged sale's upload (and the bills
+it paid) stays, encrypted, until it is delivered or a technician settles it, however long
+the outage or however far the clock jumps. Settled payments (declined, or synced) and every
+other kind of item are purged after ``retention_days``; an undelivered non-payment item whose
+body is purged is parked with a plain reason so the queue view shows it.
 """
 
 from __future__ import annotations
@@ -29,15 +31,20 @@ def purge_expired(
     stamp = utc_now()
     with database.transaction() as tx:
         hit = 0
-        for table in ("payments", "submissions"):
-            hit += tx.execute(
-                f"UPDATE {table} SET private = NULL, purged_at = ?"
-                " WHERE private IS NOT NULL AND created_at < ?",
-                (stamp, cutoff),
-            ).rowcount
+        hit += tx.execute(
+            "UPDATE payments SET private = NULL, purged_at = ?"
+            " WHERE private IS NOT NULL AND created_at < ? AND state IN ('declined', 'synced')",
+            (stamp, cutoff),
+        ).rowcount
+        hit += tx.execute(
+            "UPDATE submissions SET private = NULL, purged_at = ?"
+            " WHERE private IS NOT NULL AND created_at < ?",
+            (stamp, cutoff),
+        ).rowcount
         undelivered = tx.execute(
             "UPDATE outbox SET payload = NULL, state = 'parked', last_error = ?"
-            " WHERE payload IS NOT NULL AND state != 'delivered' AND created_at < ?",
+            " WHERE payload IS NOT NULL AND state != 'delivered' AND kind != 'payment'"
+            " AND created_at < ?",
             (RETENTION_EXPIRED, cutoff),
         ).rowcount
         hit += undelivered

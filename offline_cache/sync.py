@@ -29,7 +29,14 @@ from enum import StrEnum
 from offline_cache.backoff import backoff_delay
 from offline_cache.crypto import RecordCipher
 from offline_cache.database import OfflineDatabase, utc_now
-from offline_cache.delivery import DeliveryFailed, DeliveryRejected, Uploader, confirm
+from offline_cache.delivery import (
+    DeliveryDeferred,
+    DeliveryFailed,
+    DeliveryRejected,
+    DeliveryRevoked,
+    Uploader,
+    confirm,
+)
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
 from offline_cache.retention import purge_expired
@@ -38,12 +45,14 @@ from offline_cache.submissions import Submissions
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_S = 3600.0
+MAX_RETRY_AFTER_S = 3600.0  # a Retry-After longer than an hour is a server mistake
 
 
 class LinkState(StrEnum):
     UNKNOWN = "unknown"
     ONLINE = "online"
     OFFLINE = "offline"
+    REVOKED = "revoked"  # the API refuses this kiosk's token: no delivery, no card sales
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class SyncWorker:
         self._failures = 0
         self._link = LinkState.UNKNOWN
         self._last_sync: str | None = None
+        self._deferred_s: float | None = None  # Retry-After of the last 429
         self._last_error: str | None = None
 
     def subscribe(self, listener: SyncListener) -> Callable[[], None]:
@@ -140,10 +150,25 @@ class SyncWorker:
             try:
                 response = self._uploader.upload(item.kind, item.body, item.idempotency_key)
             except DeliveryRejected as err:
-                log.warning("outbox item %d (%s) rejected, parked: %s", item.id, item.kind, err)
-                outbox.park(item.id, str(err))
+                log.error("outbox item %d (%s) refused by the API, parked: %s", item.id,
+                          item.kind, err)
+                outbox.park(item.id, str(err), incident=True)
                 self._notify(db)
                 continue
+            except DeliveryDeferred as err:  # 429: the server asks us to wait
+                outbox.record_failure(item.id, str(err))
+                self._deferred_s = err.retry_after_s
+                log.warning("API asks to slow down (%s); waiting %s s", err,
+                            err.retry_after_s if err.retry_after_s is not None else "a while")
+                return False
+            except DeliveryRevoked as err:
+                outbox.record_failure(item.id, str(err))
+                log.error("the API refuses this kiosk's token (%s): delivery and card sales "
+                          "stop until a technician enrols it again", err)
+                self._last_error = str(err)
+                if not self._set_link(db, LinkState.REVOKED):
+                    self._notify(db)
+                return False
             except DeliveryFailed as err:
                 outbox.record_failure(item.id, str(err))
                 self._failed(db, str(err))
@@ -197,6 +222,11 @@ class SyncWorker:
             self._notify(db)
 
     def _delay(self) -> float:
+        deferred, self._deferred_s = self._deferred_s, None
+        if deferred is not None:  # Retry-After wins over our own backoff, within reason
+            return min(max(deferred, self._base_backoff_s), MAX_RETRY_AFTER_S)
+        if self._link is LinkState.REVOKED:
+            return self._max_backoff_s
         return backoff_delay(
             max(self._failures, 1), base_s=self._base_backoff_s, cap_s=self._max_backoff_s,
             rng=self._rng,

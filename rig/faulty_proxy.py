@@ -13,6 +13,8 @@ alike (the proxy decides per request, as it reads it).
 - ``NONE``: forward bytes both ways.
 - ``RESET``: accept, then reset (RST) at once: "connection reset by peer".
 - ``HTTP_500``: answer ``500`` with the API's error shape without contacting the server.
+- ``HTTP_429``: answer ``429 Too Many Requests`` with ``Retry-After: <delay_s>`` (a rate
+  limiter in front of the API), without contacting the server.
 - ``DELAY``: forward the request, hold each piece of the answer ``delay_s`` (slow link, or
   beyond the client timeout).
 - ``DROP_RESPONSE``: forward the request, let the server process it, then reset instead of
@@ -34,6 +36,7 @@ class Fault(enum.Enum):
     NONE = "none"
     RESET = "reset"
     HTTP_500 = "http_500"
+    HTTP_429 = "http_429"
     DELAY = "delay"
     DROP_RESPONSE = "drop_response"
 
@@ -43,6 +46,16 @@ _500 = (
     b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
     b"Content-Length: " + str(len(_ERROR)).encode() + b"\r\nConnection: close\r\n\r\n" + _ERROR
 )
+
+
+_SLOW_DOWN = b'{"error": {"code": "rate_limited", "message": "too many requests"}}'
+
+
+def _429(retry_after_s: float) -> bytes:
+    return (b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            b"Retry-After: " + str(int(retry_after_s)).encode() + b"\r\n"
+            b"Content-Length: " + str(len(_SLOW_DOWN)).encode() +
+            b"\r\nConnection: close\r\n\r\n" + _SLOW_DOWN)
 
 
 def _reset(sock: socket.socket) -> None:
@@ -129,6 +142,9 @@ class FaultyProxy:
                     break
                 if fault is Fault.HTTP_500:
                     client.sendall(_500)
+                    break
+                if fault is Fault.HTTP_429:
+                    client.sendall(_429(delay))
                     break
                 answer_mode[0] = (fault, delay)
                 upstream.sendall(data)

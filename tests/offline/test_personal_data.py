@@ -99,13 +99,17 @@ def test_personal_data_is_gone_after_confirmed_sync(database, cipher, journal, s
     assert journal.get(ticket).bills == () and submissions.get(sid).form == {}
 
 
-def test_personal_data_is_gone_after_retention_even_if_never_synced(database, journal,
-                                                                   submissions, outbox):
+def test_retention_purges_requests_but_never_a_charged_payment_before_delivery(
+        database, journal, submissions, outbox):
     ticket, sid = _fill(journal, submissions)
     assert purge_expired(database, 30) == 0  # nothing is old yet
-    later = datetime.now(UTC) + timedelta(days=31)
-    assert purge_expired(database, 30, now=later) == 4  # 1 payment, 1 submission, 2 uploads
-    assert journal.get(ticket).bills == () and journal.get(ticket).amount.cents == 4500000
-    assert submissions.get(sid).form == {}
-    assert {(e.state, e.last_error) for e in outbox.view()} == {("parked", RETENTION_EXPIRED)}
-    assert outbox.due() == []
+    for days in (31, 45, 400):  # a long outage, or a clock that jumps
+        later = datetime.now(UTC) + timedelta(days=days)
+        purge_expired(database, 30, now=later)
+    assert journal.get(ticket).bills != ()  # the payment keeps what its upload needs ...
+    [upload] = [e for e in outbox.view() if e.kind == "payment"]
+    assert upload.state == "pending"  # ... and is still on its way to the API
+    assert [item.kind for item in outbox.due()] == ["payment"]
+    assert submissions.get(sid).form == {}  # a request's personal data still goes
+    [request] = [e for e in outbox.view() if e.kind == "submission"]
+    assert (request.state, request.last_error) == ("parked", RETENTION_EXPIRED)
