@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from procedure_api import VERSION
+from procedure_api.body_limit import BodySizeLimit
 from procedure_api.config import ServerConfig
 from procedure_api.db import Database
 from procedure_api.errors import install_handlers
@@ -36,6 +37,7 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     purge_expired(state)
     app.state.server = state
     install_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(public.router, responses=ERRORS)
     for module in (kiosks, assistance):
         app.include_router(module.router, responses=ERRORS)
