@@ -83,7 +83,7 @@ def demo_parts(settings: Settings) -> list[DemoPart]:
     data = settings.kiosk.data_dir
     api_args = ["serve", "--host", "127.0.0.1", "--port", str(settings.demo.api_port),
                 "--db", str(data / "reference-api.db"), "--seed", "demo",
-                "--enrolment-code", DEMO_ENROLMENT_CODE]
+                "--enrolment-code", f"{settings.kiosk.id}:{DEMO_ENROLMENT_CODE}"]
     parts: list[DemoPart] = []
     eid = settings.devices.eid
     if eid.type == "pcsc":

@@ -16,7 +16,10 @@ from pathlib import Path
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enrolment_codes (
-    code_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, used_at TEXT, kiosk_id TEXT);
+    code_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, used_at TEXT, kiosk_id TEXT,
+    expires_at TEXT);
+CREATE TABLE IF NOT EXISTS enrolment_failures (source TEXT NOT NULL, failed_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS enrolment_failures_by_source ON enrolment_failures (source, failed_at);
 CREATE TABLE IF NOT EXISTS kiosks (
     kiosk_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL,
     revoked_at TEXT);
@@ -70,6 +73,11 @@ CREATE TABLE IF NOT EXISTS satisfaction (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, score INTEGER NOT NULL,
     journey TEXT NOT NULL, received_at TEXT NOT NULL);
 """
+# Columns added since the first release, as (table, column, type): an older database file
+# gets them when it is opened, so a demo folder survives an upgrade.
+ADDED_COLUMNS = (
+    ("enrolment_codes", "expires_at", "TEXT"),
+)
 
 
 def iso(moment: datetime) -> str:
@@ -88,6 +96,13 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        for table, column, kind in ADDED_COLUMNS:
+            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

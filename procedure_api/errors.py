@@ -27,8 +27,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Faltan las credenciales del personal o no son correctas.",
     },
     "invalid_enrolment_code": {
-        "en": "The enrolment code is wrong or was already used.",
-        "es": "El código de registro no es correcto o ya fue usado.",
+        "en": "The enrolment code is wrong, expired, already used or issued for another kiosk.",
+        "es": "El código de registro no es correcto, venció, ya fue usado o es de otro quiosco.",
+    },
+    "too_many_enrolment_attempts": {
+        "en": "Too many wrong enrolment codes from this address; try again later.",
+        "es": "Demasiados códigos de registro erróneos desde esta dirección; inténtelo más tarde.",
     },
     "payload_too_large": {
         "en": "The request is too large.",
@@ -118,9 +122,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 class ApiProblem(Exception):
     """A request failed in a way the client can understand (mapped to the error shape)."""
 
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
+    def __init__(
+        self, status: int, code: str, detail: str = "", headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.detail = status, code, detail
+        self.headers = dict(headers or {})
 
 
 def language(request: Request) -> str:
@@ -161,7 +168,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
-        return error_response(request, exc.status, exc.code, exc.detail)
+        return error_response(request, exc.status, exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -27,7 +27,9 @@ REFERENCE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"  # a bill reference (body or URL pat
 Reference = Annotated[str, Field(pattern=REFERENCE_PATTERN)]
 
 
-class _In(BaseModel):
+class RequestBody(BaseModel):
+    """A request body: unknown fields are an error, not silently dropped."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -45,7 +47,7 @@ class Health(BaseModel):
     version: str
 
 
-class EnrolmentRequest(_In):
+class EnrolmentRequest(RequestBody):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{4,64}$")]
     kiosk_id: KioskId
 
@@ -126,7 +128,7 @@ class DebtList(BaseModel):
     debts: list[Debt]
 
 
-class BillDecodeRequest(_In):
+class BillDecodeRequest(RequestBody):
     barcode: Annotated[Text, Field(min_length=1, max_length=64)]
 
 
@@ -136,12 +138,12 @@ class DecodedBill(BaseModel):
     due_date: str
 
 
-class PaymentBill(_In):
+class PaymentBill(RequestBody):
     reference: Reference
     amount_cents: Cents
 
 
-class PaymentRequest(_In):
+class PaymentRequest(RequestBody):
     ticket: Annotated[int, Field(ge=1, le=999_999, strict=True)]
     amount_cents: Cents
     currency: Literal["CLP"]
@@ -163,7 +165,7 @@ class PaymentRecorded(BaseModel):
 FormValue = Annotated[Text, Field(max_length=2000)] | int | bool | None
 
 
-class SubmissionRequest(_In):
+class SubmissionRequest(RequestBody):
     procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
     form: Annotated[dict[Annotated[Text, Field(max_length=64)], FormValue], Field(max_length=50)]
     citizen_session: Annotated[str, Field(max_length=128)] | None = None
@@ -179,7 +181,7 @@ class Challenge(BaseModel):
     expires_at: str
 
 
-class AuthenticationRequest(_In):
+class AuthenticationRequest(RequestBody):
     nonce: Annotated[str, Field(max_length=128)]
     certificate: Annotated[str, Field(max_length=16_000)]
     signature: Annotated[str, Field(max_length=2_000)]
@@ -212,7 +214,7 @@ class CaseList(BaseModel):
     cases: list[CaseStatus]
 
 
-class AssistanceRequestIn(_In):
+class AssistanceRequestIn(RequestBody):
     reason: Annotated[Text, Field(min_length=1, max_length=200)]
 
 
@@ -225,15 +227,7 @@ class AssistanceRequest(BaseModel):
     acknowledged_by: str | None
 
 
-class AssistanceList(BaseModel):
-    requests: list[AssistanceRequest]
-
-
-class Acknowledgement(_In):
-    staff_name: Annotated[Text, Field(min_length=1, max_length=100)]
-
-
-class DeviceReport(_In):
+class DeviceReport(RequestBody):
     state: Literal["online", "offline", "busy", "no_device", "hardware_error", "user_error"]
     detail: Annotated[
         dict[Annotated[Text, Field(max_length=32)], Annotated[Text, Field(max_length=64)]],
@@ -241,7 +235,7 @@ class DeviceReport(_In):
     ] = {}
 
 
-class HeartbeatIn(_In):
+class HeartbeatIn(RequestBody):
     devices: Annotated[
         dict[Literal["eid", "printer", "payment"], DeviceReport], Field(max_length=3)
     ]
@@ -255,19 +249,10 @@ class HeartbeatAck(BaseModel):
     server_time: str
 
 
-class SatisfactionIn(_In):
+class SatisfactionIn(RequestBody):
     score: Annotated[int, Field(ge=1, le=5, strict=True)]
     journey: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
 
 
 class Recorded(BaseModel):
     status: Literal["recorded"]
-
-
-class EnrolmentCode(BaseModel):
-    code: str
-
-
-class KioskRevoked(BaseModel):
-    kiosk_id: str
-    revoked_at: str

@@ -27,7 +27,7 @@ def test_health_answers_without_credentials(api_server: ApiServer) -> None:
 
 
 def test_enrolment_code_works_once(api_server: ApiServer) -> None:
-    code = api_server.new_enrolment_code()
+    code = api_server.new_enrolment_code("kiosk-enrol-test")
     client = api_server.client()
     enrolment = client.enrol(code, "kiosk-enrol-test")
     assert enrolment["kiosk_id"] == "kiosk-enrol-test" and client.token == enrolment["token"]
