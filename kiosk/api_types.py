@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 class Localized(TypedDict):
@@ -39,6 +39,9 @@ class DecodedBill(TypedDict):
 class PaymentRecorded(TypedDict):
     payment_id: str
     status: str
+    # Recorded either way; older servers do not send these.
+    needs_review: NotRequired[bool]
+    review_reasons: NotRequired[list[str]]
 
 
 class Challenge(TypedDict):

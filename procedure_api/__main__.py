@@ -66,6 +66,7 @@ def _serve_config(args: argparse.Namespace) -> ServerConfig:
         staff_token=os.environ.get("PROCEDURE_API_STAFF_TOKEN") or None,
         nonce_ttl_s=args.nonce_ttl,
         idempotency_retention_days=args.idempotency_days,
+        payment_max_age_days=args.payment_max_age_days,
     )
 
 
@@ -87,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--nonce-ttl", type=float, default=120.0, metavar="SECONDS")
     serve.add_argument("--idempotency-days", type=int, default=90, metavar="DAYS",
                        help="keep Idempotency-Keys this long (at least 30)")
+    serve.add_argument("--payment-max-age-days", type=int, default=90, metavar="DAYS",
+                       help="older payments are recorded for review, not settled"
+                            " (at most --idempotency-days)")
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--log-level", default="warning")

@@ -39,9 +39,9 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     install_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(public.router, responses=ERRORS)
-    for module in (kiosks, assistance):
+    for module in (kiosks, assistance, payments):
         app.include_router(module.router, responses=ERRORS)
         app.include_router(module.staff, responses=ERRORS)
-    for module in (catalog, debts, payments, cases, eid, telemetry):
+    for module in (catalog, debts, cases, eid, telemetry):
         app.include_router(module.router, responses=ERRORS)
     return app

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS payments (
     amount_cents INTEGER NOT NULL, currency TEXT NOT NULL, bills TEXT NOT NULL,
     authorization_code TEXT NOT NULL, operation_number TEXT NOT NULL, card_type TEXT NOT NULL,
     card_last4 TEXT NOT NULL, authorized_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-    needs_review INTEGER NOT NULL, idempotency_key TEXT NOT NULL);
+    needs_review INTEGER NOT NULL, idempotency_key TEXT NOT NULL, review_reason TEXT);
 CREATE INDEX IF NOT EXISTS payments_by_key ON payments (idempotency_key);
 CREATE TABLE IF NOT EXISTS cases (
     case_number TEXT PRIMARY KEY, procedure_id TEXT NOT NULL, national_number TEXT,
@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS satisfaction (
 # gets them when it is opened, so a demo folder survives an upgrade.
 ADDED_COLUMNS = (
     ("enrolment_codes", "expires_at", "TEXT"),
+    ("payments", "review_reason", "TEXT"),
 )
 
 

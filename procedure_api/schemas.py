@@ -25,6 +25,7 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 REFERENCE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"  # a bill reference (body or URL path)
 Reference = Annotated[str, Field(pattern=REFERENCE_PATTERN)]
+OperationNumber = Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]  # as printed
 
 
 class RequestBody(BaseModel):
@@ -151,15 +152,25 @@ class PaymentRequest(RequestBody):
     # Terminal fields as the terminal printed them (printable ASCII, may be space-padded):
     # an authorized payment must never be refused over formatting.
     authorization_code: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
-    operation_number: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
+    operation_number: OperationNumber
     card_type: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
     card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]  # never more of the card number
     authorized_at: Timestamp
 
 
+ReviewReason = Literal[
+    "authorized_at_out_of_window", "amount_mismatch", "bill_unknown", "bill_already_paid",
+    "bill_amount_differs",
+]
+
+
 class PaymentRecorded(BaseModel):
     payment_id: str
     status: Literal["recorded"]
+    # Always recorded (the money was taken); a payment to review settled none of its debts
+    # if its time was out of the window, otherwise only the bills that matched.
+    needs_review: bool
+    review_reasons: list[ReviewReason]
 
 
 FormValue = Annotated[Text, Field(max_length=2000)] | int | bool | None

@@ -6,7 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from procedure_api.schemas import AssistanceRequest, KioskId, RequestBody, Text
+from procedure_api.schemas import (
+    AssistanceRequest,
+    KioskId,
+    PaymentBill,
+    RequestBody,
+    ReviewReason,
+    Text,
+)
 
 
 class EnrolmentCodeRequest(RequestBody):
@@ -23,6 +30,24 @@ class EnrolmentCode(BaseModel):
 class KioskRevoked(BaseModel):
     kiosk_id: str
     revoked_at: str
+
+
+class PaymentRecord(BaseModel):
+    payment_id: str
+    kiosk_id: str
+    ticket: int
+    amount_cents: int
+    bills: list[PaymentBill]
+    authorization_code: str
+    operation_number: str
+    authorized_at: str
+    recorded_at: str
+    needs_review: bool
+    review_reasons: list[ReviewReason]
+
+
+class PaymentList(BaseModel):
+    payments: list[PaymentRecord]  # newest first
 
 
 class AssistanceList(BaseModel):
