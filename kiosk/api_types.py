@@ -44,6 +44,15 @@ class PaymentRecorded(TypedDict):
     review_reasons: NotRequired[list[str]]
 
 
+class CloseAnswer(TypedDict):
+    close_id: str
+    status: Literal["reconciled", "differences"]
+    server_count: int
+    server_total_cents: int
+    missing_at_server: list[str]  # operation numbers the server never received
+    not_in_terminal: list[str]  # payment ids the terminal's batch does not list
+
+
 class Challenge(TypedDict):
     nonce: str
     expires_at: str

@@ -26,6 +26,8 @@ KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 REFERENCE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"  # a bill reference (body or URL path)
 Reference = Annotated[str, Field(pattern=REFERENCE_PATTERN)]
 OperationNumber = Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]  # as printed
+Count = Annotated[int, Field(ge=0, le=10**6, strict=True)]
+Total = Annotated[int, Field(ge=0, le=10**12, strict=True)]
 
 
 class RequestBody(BaseModel):
@@ -160,7 +162,7 @@ class PaymentRequest(RequestBody):
 
 ReviewReason = Literal[
     "authorized_at_out_of_window", "amount_mismatch", "bill_unknown", "bill_already_paid",
-    "bill_amount_differs",
+    "bill_amount_differs", "not_in_terminal_batch",
 ]
 
 
@@ -253,11 +255,38 @@ class HeartbeatIn(RequestBody):
     queue_depth: Annotated[int, Field(ge=0, le=10**9, strict=True)]
     app_version: Annotated[Text, Field(min_length=1, max_length=32)]
     last_sync: Timestamp | None = None
+    # Since issue 15; optional so that an older kiosk's heartbeat is still valid.
+    parked: Annotated[int, Field(ge=0, le=10**9, strict=True)] = 0
+    incidents: Annotated[int, Field(ge=0, le=10**9, strict=True)] = 0
+    oldest_pending_at: Timestamp | None = None
+    free_disk_bytes: Annotated[int, Field(ge=0, le=2**62, strict=True)] | None = None
 
 
 class HeartbeatAck(BaseModel):
     status: Literal["ok"]
     server_time: str
+
+
+class CloseRequest(RequestBody):
+    """The terminal's batch close, and what the kiosk's journal says about the same batch."""
+
+    closed_at: Timestamp
+    terminal_id: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,32}$")]
+    sales_count: Count
+    sales_total_cents: Total
+    # The batch's operation numbers; empty when the terminal cannot list them.
+    operations: Annotated[list[OperationNumber], Field(max_length=2000)] = []
+    kiosk_count: Count
+    kiosk_total_cents: Total
+
+
+class CloseAnswer(BaseModel):
+    close_id: str
+    status: Literal["reconciled", "differences"]
+    server_count: int
+    server_total_cents: int
+    missing_at_server: list[str]  # operation numbers the terminal has and we lack
+    not_in_terminal: list[str]  # payment_ids we recorded that the terminal does not list
 
 
 class SatisfactionIn(RequestBody):

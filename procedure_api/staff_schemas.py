@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from procedure_api.schemas import (
     AssistanceRequest,
+    CloseAnswer,
+    HeartbeatIn,
     KioskId,
     PaymentBill,
     RequestBody,
@@ -32,6 +34,27 @@ class KioskRevoked(BaseModel):
     revoked_at: str
 
 
+class Heartbeat(BaseModel):
+    received_at: str
+    report: HeartbeatIn
+
+
+class KioskSummary(BaseModel):
+    kiosk_id: str
+    enrolled_at: str
+    revoked_at: str | None
+    last_heartbeat: Heartbeat | None
+
+
+class KioskList(BaseModel):
+    kiosks: list[KioskSummary]
+
+
+class HeartbeatList(BaseModel):
+    kiosk_id: str
+    heartbeats: list[Heartbeat]  # newest first
+
+
 class PaymentRecord(BaseModel):
     payment_id: str
     kiosk_id: str
@@ -44,10 +67,27 @@ class PaymentRecord(BaseModel):
     recorded_at: str
     needs_review: bool
     review_reasons: list[ReviewReason]
+    close_id: str | None
 
 
 class PaymentList(BaseModel):
     payments: list[PaymentRecord]  # newest first
+
+
+class CloseRecord(CloseAnswer):
+    kiosk_id: str
+    terminal_id: str
+    closed_at: str
+    received_at: str
+    sales_count: int
+    sales_total_cents: int
+    operations: list[str]
+    kiosk_count: int
+    kiosk_total_cents: int
+
+
+class CloseList(BaseModel):
+    closes: list[CloseRecord]  # newest first
 
 
 class AssistanceList(BaseModel):
@@ -56,3 +96,4 @@ class AssistanceList(BaseModel):
 
 class Acknowledgement(RequestBody):
     staff_name: Annotated[Text, Field(min_length=1, max_length=100)]
+
