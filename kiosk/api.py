@@ -33,6 +33,7 @@ from kiosk.api_types import (
     CatalogFetch,
     Challenge,
     CitizenAuthentication,
+    CloseAnswer,
     Debt,
     DecodedBill,
     Enrolment,
@@ -175,6 +176,11 @@ class ApiClient:
         """Record an authorized card payment; resending with the same key is harmless."""
         return cast(PaymentRecorded, self._json(
             "POST", "/payments", json=payment, idempotency_key=idempotency_key))
+
+    def close_batch(self, close: Mapping[str, Any], idempotency_key: str) -> CloseAnswer:
+        """Report the terminal's batch close; the answer lists what does not reconcile."""
+        return cast(CloseAnswer, self._json(
+            "POST", "/closes", json=close, idempotency_key=idempotency_key))
 
     def submit(self, submission: Mapping[str, Any], idempotency_key: str) -> str:
         """Send a procedure request and return its case number."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 class Localized(TypedDict):
@@ -39,6 +39,18 @@ class DecodedBill(TypedDict):
 class PaymentRecorded(TypedDict):
     payment_id: str
     status: str
+    # Recorded either way; older servers do not send these.
+    needs_review: NotRequired[bool]
+    review_reasons: NotRequired[list[str]]
+
+
+class CloseAnswer(TypedDict):
+    close_id: str
+    status: Literal["reconciled", "differences"]
+    server_count: int
+    server_total_cents: int
+    missing_at_server: list[str]  # operation numbers the server never received
+    not_in_terminal: list[str]  # payment ids the terminal's batch does not list
 
 
 class Challenge(TypedDict):

@@ -65,7 +65,7 @@ class DemoStack:
                                      load_citizens())
         stack.start(ApiServer(logs, port=demo.api_port, staff_token=None,
                               database=data / "reference-api.db",
-                              enrolment_codes=(DEMO_ENROLMENT_CODE,),
+                              enrolment_codes=(f"{settings.kiosk.id}:{DEMO_ENROLMENT_CODE}",),
                               eid_ca=None if pki is None else pki.ca_bundle_path))
         if pki is not None:
             pcscd = stack.start(SystemPcscd(demo.vpcd_port, logs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from procedure_api import VERSION
+from procedure_api.body_limit import BodySizeLimit
 from procedure_api.config import ServerConfig
 from procedure_api.db import Database
 from procedure_api.errors import install_handlers
@@ -14,8 +15,10 @@ from procedure_api.routers import (
     assistance,
     cases,
     catalog,
+    closes,
     debts,
     eid,
+    fleet,
     kiosks,
     payments,
     public,
@@ -36,10 +39,12 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     purge_expired(state)
     app.state.server = state
     install_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(public.router, responses=ERRORS)
-    for module in (kiosks, assistance):
+    for module in (kiosks, assistance, closes, payments):
         app.include_router(module.router, responses=ERRORS)
         app.include_router(module.staff, responses=ERRORS)
-    for module in (catalog, debts, payments, cases, eid, telemetry):
+    for module in (catalog, debts, cases, eid, telemetry):
         app.include_router(module.router, responses=ERRORS)
+    app.include_router(fleet.staff, responses=ERRORS)
     return app

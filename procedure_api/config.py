@@ -27,4 +27,17 @@ class ServerConfig:
     submission_session_days: int = 60
     # Longer than any kiosk can stay offline: a key forgotten too early lets a replay pay twice.
     idempotency_retention_days: int = 90
+    # An older authorized_at goes to review instead of settling debts. Never above the key
+    # retention: a resend whose key was already forgotten must not settle anything twice.
+    payment_max_age_days: int = 90
+    enrolment_code_ttl_hours: int = 24
+    # Wrong enrolment codes one source address may try within the window before a lockout.
+    enrolment_max_failures: int = 5
+    enrolment_lockout_minutes: int = 15
+    # Every request body, on every route; the largest legitimate one is a few KiB.
+    max_body_bytes: int = 64 * 1024
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    def __post_init__(self) -> None:
+        if self.payment_max_age_days > self.idempotency_retention_days:
+            raise ValueError("payment_max_age_days cannot exceed idempotency_retention_days")

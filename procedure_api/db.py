@@ -16,7 +16,10 @@ from pathlib import Path
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enrolment_codes (
-    code_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, used_at TEXT, kiosk_id TEXT);
+    code_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, used_at TEXT, kiosk_id TEXT,
+    expires_at TEXT);
+CREATE TABLE IF NOT EXISTS enrolment_failures (source TEXT NOT NULL, failed_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS enrolment_failures_by_source ON enrolment_failures (source, failed_at);
 CREATE TABLE IF NOT EXISTS kiosks (
     kiosk_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL,
     revoked_at TEXT);
@@ -41,8 +44,17 @@ CREATE TABLE IF NOT EXISTS payments (
     amount_cents INTEGER NOT NULL, currency TEXT NOT NULL, bills TEXT NOT NULL,
     authorization_code TEXT NOT NULL, operation_number TEXT NOT NULL, card_type TEXT NOT NULL,
     card_last4 TEXT NOT NULL, authorized_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-    needs_review INTEGER NOT NULL, idempotency_key TEXT NOT NULL);
+    needs_review INTEGER NOT NULL, idempotency_key TEXT NOT NULL, review_reason TEXT,
+    close_id TEXT);
 CREATE INDEX IF NOT EXISTS payments_by_key ON payments (idempotency_key);
+CREATE TABLE IF NOT EXISTS closes (
+    close_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    closed_at TEXT NOT NULL, received_at TEXT NOT NULL, sales_count INTEGER NOT NULL,
+    sales_total_cents INTEGER NOT NULL, kiosk_count INTEGER NOT NULL,
+    kiosk_total_cents INTEGER NOT NULL, server_count INTEGER NOT NULL,
+    server_total_cents INTEGER NOT NULL, operations TEXT NOT NULL, status TEXT NOT NULL,
+    missing_at_server TEXT NOT NULL, not_in_terminal TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS closes_by_kiosk ON closes (kiosk_id, received_at);
 CREATE TABLE IF NOT EXISTS cases (
     case_number TEXT PRIMARY KEY, procedure_id TEXT NOT NULL, national_number TEXT,
     kiosk_id TEXT, status TEXT NOT NULL, form TEXT NOT NULL, submitted_at TEXT NOT NULL,
@@ -66,10 +78,20 @@ CREATE TABLE IF NOT EXISTS assistance_requests (
 CREATE TABLE IF NOT EXISTS heartbeats (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL,
     body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS heartbeats_by_kiosk ON heartbeats (kiosk_id, id);
 CREATE TABLE IF NOT EXISTS satisfaction (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, score INTEGER NOT NULL,
     journey TEXT NOT NULL, received_at TEXT NOT NULL);
 """
+# Columns added since the first release, as (table, column, type): an older database file
+# gets them when it is opened, so a demo folder survives an upgrade.
+ADDED_COLUMNS = (
+    ("enrolment_codes", "expires_at", "TEXT"),
+    ("payments", "review_reason", "TEXT"),
+    ("payments", "close_id", "TEXT"),
+)
+# Indexes over added columns, created once those columns exist.
+LATE_INDEXES = "CREATE INDEX IF NOT EXISTS payments_by_close ON payments (kiosk_id, close_id);"
 
 
 def iso(moment: datetime) -> str:
@@ -88,6 +110,14 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(SCHEMA)
+        self._add_missing_columns()
+        self._conn.executescript(LATE_INDEXES)
+
+    def _add_missing_columns(self) -> None:
+        for table, column, kind in ADDED_COLUMNS:
+            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -8,6 +8,7 @@ routes use the same shape, so a client never has to parse FastAPI's own formats.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,8 +27,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Faltan las credenciales del personal o no son correctas.",
     },
     "invalid_enrolment_code": {
-        "en": "The enrolment code is wrong or was already used.",
-        "es": "El código de registro no es correcto o ya fue usado.",
+        "en": "The enrolment code is wrong, expired, already used or issued for another kiosk.",
+        "es": "El código de registro no es correcto, venció, ya fue usado o es de otro quiosco.",
+    },
+    "too_many_enrolment_attempts": {
+        "en": "Too many wrong enrolment codes from this address; try again later.",
+        "es": "Demasiados códigos de registro erróneos desde esta dirección; inténtelo más tarde.",
+    },
+    "payload_too_large": {
+        "en": "The request is too large.",
+        "es": "La solicitud es demasiado grande.",
     },
     "invalid_request": {
         "en": "The request is not valid: {detail}",
@@ -113,9 +122,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 class ApiProblem(Exception):
     """A request failed in a way the client can understand (mapped to the error shape)."""
 
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
+    def __init__(
+        self, status: int, code: str, detail: str = "", headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.detail = status, code, detail
+        self.headers = dict(headers or {})
 
 
 def language(request: Request) -> str:
@@ -134,8 +146,13 @@ def error_body(code: str, lang: str, detail: str = "") -> dict[str, dict[str, st
     return {"error": {"code": code, "message": template.format(detail=detail)}}
 
 
-def _respond(request: Request, status: int, code: str, detail: str = "") -> JSONResponse:
-    return JSONResponse(error_body(code, language(request), detail), status_code=status)
+def error_response(
+    request: Request, status: int, code: str, detail: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Answer with the error shape in the caller's language."""
+    return JSONResponse(error_body(code, language(request), detail), status_code=status,
+                        headers=headers)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -151,20 +168,21 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
-        return _respond(request, exc.status, exc.code, exc.detail)
+        return error_response(request, exc.status, exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _respond(request, 422, "invalid_request", _describe_validation(exc))
+        return error_response(request, 422, "invalid_request", _describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code)
+        code = {404: "not_found", 405: "method_not_allowed",
+                413: "payload_too_large"}.get(exc.status_code)
         if code is None:
             code = "invalid_request" if exc.status_code < 500 else "internal_error"
-        return _respond(request, exc.status_code, code, str(exc.detail))
+        return error_response(request, exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal_error")
+        return error_response(request, 500, "internal_error")

@@ -25,9 +25,14 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 REFERENCE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"  # a bill reference (body or URL path)
 Reference = Annotated[str, Field(pattern=REFERENCE_PATTERN)]
+OperationNumber = Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]  # as printed
+Count = Annotated[int, Field(ge=0, le=10**6, strict=True)]
+Total = Annotated[int, Field(ge=0, le=10**12, strict=True)]
 
 
-class _In(BaseModel):
+class RequestBody(BaseModel):
+    """A request body: unknown fields are an error, not silently dropped."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -45,7 +50,7 @@ class Health(BaseModel):
     version: str
 
 
-class EnrolmentRequest(_In):
+class EnrolmentRequest(RequestBody):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{4,64}$")]
     kiosk_id: KioskId
 
@@ -126,7 +131,7 @@ class DebtList(BaseModel):
     debts: list[Debt]
 
 
-class BillDecodeRequest(_In):
+class BillDecodeRequest(RequestBody):
     barcode: Annotated[Text, Field(min_length=1, max_length=64)]
 
 
@@ -136,12 +141,12 @@ class DecodedBill(BaseModel):
     due_date: str
 
 
-class PaymentBill(_In):
+class PaymentBill(RequestBody):
     reference: Reference
     amount_cents: Cents
 
 
-class PaymentRequest(_In):
+class PaymentRequest(RequestBody):
     ticket: Annotated[int, Field(ge=1, le=999_999, strict=True)]
     amount_cents: Cents
     currency: Literal["CLP"]
@@ -149,21 +154,31 @@ class PaymentRequest(_In):
     # Terminal fields as the terminal printed them (printable ASCII, may be space-padded):
     # an authorized payment must never be refused over formatting.
     authorization_code: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
-    operation_number: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
+    operation_number: OperationNumber
     card_type: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,20}$")]
     card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]  # never more of the card number
     authorized_at: Timestamp
 
 
+ReviewReason = Literal[
+    "authorized_at_out_of_window", "amount_mismatch", "bill_unknown", "bill_already_paid",
+    "bill_amount_differs", "not_in_terminal_batch",
+]
+
+
 class PaymentRecorded(BaseModel):
     payment_id: str
     status: Literal["recorded"]
+    # Always recorded (the money was taken); a payment to review settled none of its debts
+    # if its time was out of the window, otherwise only the bills that matched.
+    needs_review: bool
+    review_reasons: list[ReviewReason]
 
 
 FormValue = Annotated[Text, Field(max_length=2000)] | int | bool | None
 
 
-class SubmissionRequest(_In):
+class SubmissionRequest(RequestBody):
     procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
     form: Annotated[dict[Annotated[Text, Field(max_length=64)], FormValue], Field(max_length=50)]
     citizen_session: Annotated[str, Field(max_length=128)] | None = None
@@ -179,7 +194,7 @@ class Challenge(BaseModel):
     expires_at: str
 
 
-class AuthenticationRequest(_In):
+class AuthenticationRequest(RequestBody):
     nonce: Annotated[str, Field(max_length=128)]
     certificate: Annotated[str, Field(max_length=16_000)]
     signature: Annotated[str, Field(max_length=2_000)]
@@ -212,7 +227,7 @@ class CaseList(BaseModel):
     cases: list[CaseStatus]
 
 
-class AssistanceRequestIn(_In):
+class AssistanceRequestIn(RequestBody):
     reason: Annotated[Text, Field(min_length=1, max_length=200)]
 
 
@@ -225,15 +240,7 @@ class AssistanceRequest(BaseModel):
     acknowledged_by: str | None
 
 
-class AssistanceList(BaseModel):
-    requests: list[AssistanceRequest]
-
-
-class Acknowledgement(_In):
-    staff_name: Annotated[Text, Field(min_length=1, max_length=100)]
-
-
-class DeviceReport(_In):
+class DeviceReport(RequestBody):
     state: Literal["online", "offline", "busy", "no_device", "hardware_error", "user_error"]
     detail: Annotated[
         dict[Annotated[Text, Field(max_length=32)], Annotated[Text, Field(max_length=64)]],
@@ -241,13 +248,18 @@ class DeviceReport(_In):
     ] = {}
 
 
-class HeartbeatIn(_In):
+class HeartbeatIn(RequestBody):
     devices: Annotated[
         dict[Literal["eid", "printer", "payment"], DeviceReport], Field(max_length=3)
     ]
     queue_depth: Annotated[int, Field(ge=0, le=10**9, strict=True)]
     app_version: Annotated[Text, Field(min_length=1, max_length=32)]
     last_sync: Timestamp | None = None
+    # Since issue 15; optional so that an older kiosk's heartbeat is still valid.
+    parked: Annotated[int, Field(ge=0, le=10**9, strict=True)] = 0
+    incidents: Annotated[int, Field(ge=0, le=10**9, strict=True)] = 0
+    oldest_pending_at: Timestamp | None = None
+    free_disk_bytes: Annotated[int, Field(ge=0, le=2**62, strict=True)] | None = None
 
 
 class HeartbeatAck(BaseModel):
@@ -255,19 +267,32 @@ class HeartbeatAck(BaseModel):
     server_time: str
 
 
-class SatisfactionIn(_In):
+class CloseRequest(RequestBody):
+    """The terminal's batch close, and what the kiosk's journal says about the same batch."""
+
+    closed_at: Timestamp
+    terminal_id: Annotated[str, Field(pattern=r"^[\x20-\x7e]{1,32}$")]
+    sales_count: Count
+    sales_total_cents: Total
+    # The batch's operation numbers; empty when the terminal cannot list them.
+    operations: Annotated[list[OperationNumber], Field(max_length=2000)] = []
+    kiosk_count: Count
+    kiosk_total_cents: Total
+
+
+class CloseAnswer(BaseModel):
+    close_id: str
+    status: Literal["reconciled", "differences"]
+    server_count: int
+    server_total_cents: int
+    missing_at_server: list[str]  # operation numbers the terminal has and we lack
+    not_in_terminal: list[str]  # payment_ids we recorded that the terminal does not list
+
+
+class SatisfactionIn(RequestBody):
     score: Annotated[int, Field(ge=1, le=5, strict=True)]
     journey: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
 
 
 class Recorded(BaseModel):
     status: Literal["recorded"]
-
-
-class EnrolmentCode(BaseModel):
-    code: str
-
-
-class KioskRevoked(BaseModel):
-    kiosk_id: str
-    revoked_at: str

@@ -111,8 +111,9 @@ def test_doctor_says_when_the_kiosk_is_not_enrolled(tmp_path, api_server):
 
 
 def test_enrol_command_saves_a_private_token_and_refuses_a_used_code(tmp_path, api_server):
-    code = api_server.new_enrolment_code()
-    path = write_config(tmp_path, {"api": {"url": api_server.base_url}})
+    code = api_server.new_enrolment_code("kiosk-cli-enrol")
+    path = write_config(tmp_path, {"kiosk": {"id": "kiosk-cli-enrol"},
+                                   "api": {"url": api_server.base_url}})
     first = kiosk("enrol", "--config", str(path), code)
     assert first.returncode == 0, first.stderr
     saved = tmp_path / "data" / "enrolment.json"

@@ -124,15 +124,16 @@ class ApiServer:
         response.raise_for_status()
         return response.json()
 
-    def new_enrolment_code(self) -> str:
-        """Issue a one-time enrolment code through the staff API."""
-        return str(self.staff("POST", "/staff/enrolment-codes")["code"])
+    def new_enrolment_code(self, kiosk_id: str) -> str:
+        """Issue a one-time enrolment code for ``kiosk_id`` through the staff API."""
+        return str(self.staff("POST", "/staff/enrolment-codes", {"kiosk_id": kiosk_id})["code"])
 
     def enrol(self, kiosk_id: str | None = None) -> str:
-        """Enrol a kiosk with a fresh code and return its token."""
+        """Enrol a kiosk with a fresh code issued for it and return its token."""
         kiosk_id = kiosk_id or f"kiosk-{secrets.token_hex(4)}"
         response = requests.post(f"{self.base_url}/enrolments", timeout=10, json={
-            "code": self.new_enrolment_code(), "kiosk_id": kiosk_id}, verify=self._verify)
+            "code": self.new_enrolment_code(kiosk_id), "kiosk_id": kiosk_id},
+            verify=self._verify)
         response.raise_for_status()
         return str(response.json()["token"])
 

@@ -10,6 +10,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         400: "Bad request", 401: "Kiosk not enrolled or revoked", 403: "Forbidden",
-        404: "Not found", 409: "Conflict", 422: "Invalid input",
+        404: "Not found", 409: "Conflict", 413: "Request body too large",
+        422: "Invalid input",
     }.items()
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_a_paid_bill_is_still_found_and_its_status_says_paid(api_kiosk: Enrolled
         "ticket": 41, "amount_cents": bill["amount_cents"], "currency": "CLP",
         "bills": [{"reference": LUIS_PROPERTY_TAX, "amount_cents": bill["amount_cents"]}],
         "authorization_code": "B1LL01", "operation_number": "4141", "card_type": "DB",
-        "card_last4": "0004", "authorized_at": "2026-11-21T10:00:00+00:00"},
+        "card_last4": "0004", "authorized_at": datetime.now(UTC).isoformat()},
         str(uuid.uuid4()))
     assert client.bill(LUIS_PROPERTY_TAX) == {**bill, "status": "paid"}
     assert LUIS_PROPERTY_TAX not in [d["reference"] for d in client.debts(national_number=LUIS)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,13 +13,15 @@ from kiosk.api import ApiRejected, ApiUnauthorized
 from kiosk.simulated.api import ApiServer, EnrolledKiosk, enrol_kiosk
 
 MARIA = "65031200353"
+# Recent, as the server settles debts only for payments authorized within its window.
+AUTHORIZED_AT = datetime.now(UTC).isoformat()
 
 
 def _payment(reference: str, amount: int, ticket: int = 1) -> dict[str, object]:
     return {"ticket": ticket, "amount_cents": amount, "currency": "CLP",
             "bills": [{"reference": reference, "amount_cents": amount}],
             "authorization_code": "A1B2C3", "operation_number": "000123", "card_type": "DB",
-            "card_last4": "4242", "authorized_at": "2026-11-21T10:00:00+00:00"}
+            "card_last4": "4242", "authorized_at": AUTHORIZED_AT}
 
 
 def test_health_answers_without_credentials(api_server: ApiServer) -> None:
@@ -27,7 +29,7 @@ def test_health_answers_without_credentials(api_server: ApiServer) -> None:
 
 
 def test_enrolment_code_works_once(api_server: ApiServer) -> None:
-    code = api_server.new_enrolment_code()
+    code = api_server.new_enrolment_code("kiosk-enrol-test")
     client = api_server.client()
     enrolment = client.enrol(code, "kiosk-enrol-test")
     assert enrolment["kiosk_id"] == "kiosk-enrol-test" and client.token == enrolment["token"]

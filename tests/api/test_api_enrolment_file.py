@@ -17,7 +17,8 @@ def test_enrolment_is_saved_privately_and_works_after_restart(
 ) -> None:
     path = tmp_path / "data" / "enrolment.json"
     assert load_enrolment(path) is None
-    enrol(api_server.client(), api_server.new_enrolment_code(), "kiosk-file-test", path)
+    code = api_server.new_enrolment_code("kiosk-file-test")
+    enrol(api_server.client(), code, "kiosk-file-test", path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     saved = load_enrolment(path)
     assert saved is not None and saved["kiosk_id"] == "kiosk-file-test"
@@ -27,7 +28,7 @@ def test_enrolment_is_saved_privately_and_works_after_restart(
 def test_saved_enrolment_is_reused_without_spending_a_code(
     api_server: ApiServer, tmp_path: Path
 ) -> None:
-    path, code = tmp_path / "enrolment.json", api_server.new_enrolment_code()
+    path, code = tmp_path / "enrolment.json", api_server.new_enrolment_code("kiosk-reuse")
     first = use_saved_or_enrol(api_server.client(), path, code, "kiosk-reuse")
     client = api_server.client()
     again = use_saved_or_enrol(client, path, code, "kiosk-reuse")  # the code is used up

@@ -61,7 +61,8 @@ def test_key_replays_after_a_long_offline_weekend_and_a_month(tmp_path: Path, cl
 
 
 def test_key_is_forgotten_after_the_retention_period(tmp_path: Path, clock: Clock) -> None:
-    state, calls = _state(tmp_path, clock, idempotency_retention_days=30), []
+    state, calls = _state(tmp_path, clock, idempotency_retention_days=30,
+                          payment_max_age_days=30), []
     run_once(state, "k1", "key-0002", "payments", Body(amount=5), _counting_action(calls))
     clock.now += timedelta(days=31)
     assert purge_expired(state) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_a_bill_paid_at_another_kiosk_is_reported_paid(pay_rig: PayRig) -> None:
         "ticket": 5, "amount_cents": bill["amount_cents"], "currency": "CLP",
         "bills": [{"reference": FINE, "amount_cents": bill["amount_cents"]}],
         "authorization_code": "OTHER1", "operation_number": "55", "card_type": "CR",
-        "card_last4": "0005", "authorized_at": "2026-11-21T10:00:00+00:00"}, str(uuid.uuid4()))
+        "card_last4": "0005", "authorized_at": datetime.now(UTC).isoformat()}, str(uuid.uuid4()))
     other.close()
     assert find(pay_rig.service, "3000 0000 0001").message_key == BILL_ALREADY_PAID
     assert pay_rig.line.memory.sale_commands == 0
