@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from offline_cache.backoff import backoff_delay
@@ -84,6 +85,7 @@ class SyncWorker:
         base_backoff_s: float = 1.0,
         batch_size: int = 50,
         rng: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._template = database
         self._cipher = cipher
@@ -94,6 +96,7 @@ class SyncWorker:
         self._retention_days = retention_days
         self._batch_size = batch_size
         self._rng = rng or random.Random()
+        self._clock = clock or (lambda: datetime.now(UTC))  # retention's "now" (tests move it)
         self._listeners: list[SyncListener] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -139,6 +142,10 @@ class SyncWorker:
             return self._status(db)
         finally:
             db.close()
+
+    def purge(self, db: OfflineDatabase) -> int:
+        """Apply retention now (the worker does it hourly); return the rows purged."""
+        return purge_expired(db, self._retention_days, now=self._clock())
 
     def drain(self, db: OfflineDatabase) -> bool:
         """Run one round on ``db``; return False if it stopped on a delivery failure."""
@@ -186,7 +193,7 @@ class SyncWorker:
             while not self._stop.is_set():
                 try:
                     if time.monotonic() >= next_purge:
-                        purge_expired(db, self._retention_days)
+                        self.purge(db)
                         next_purge = time.monotonic() + PURGE_EVERY_S
                     ok = self._round(db)
                     if ok and Outbox(db, self._cipher).due(1):

@@ -24,6 +24,7 @@ from kiosk.simulated.net import free_port
 from procedure_api.app import create_app
 from procedure_api.config import ServerConfig
 from procedure_api.db import Database
+from procedure_api.seed import seed_demo
 
 
 class Clock:
@@ -57,12 +58,18 @@ class ClockedServer:
 
 
 @contextmanager
-def clocked_api_server(workdir: Path, **config: Any) -> Iterator[ClockedServer]:
-    """Serve a fresh database on a free port; ``config`` goes to ``ServerConfig``."""
+def clocked_api_server(workdir: Path, *, seed: bool = False,
+                       **config: Any) -> Iterator[ClockedServer]:
+    """Serve a fresh database on a free port; ``config`` goes to ``ServerConfig``.
+
+    ``seed``: load the demo municipality (citizens, debts), as ``serve --seed demo`` does.
+    """
     clock, token = Clock(), secrets.token_urlsafe(16)
     settings = ServerConfig(db_path=workdir / "clocked-api.db", staff_token=token, clock=clock,
                             **config)
     db, port = Database(settings.db_path), free_port()
+    if seed:
+        seed_demo(db)
     server = uvicorn.Server(uvicorn.Config(
         create_app(settings, db), host="127.0.0.1", port=port, log_level="warning",
         proxy_headers=False))
