@@ -1,9 +1,10 @@
 """The citizen session's life: start, navigation and Back, finish, inactivity, the wipe.
 
 One :class:`~screens.citizen_scope.CitizenScope` is current at a time. The wipe closes the
-overlays, empties every screen's widgets, drops the scope whole (identity, flows, answers,
-the redactor's values, the history) and puts a fresh one in its place for the next
-citizen, then shows the attract screen in the kiosk's default language and text size.
+overlays, empties every screen's widgets (and what Kivy drew of them), drops the scope
+whole (identity, flows, answers, the redactor's values, the history) and puts a fresh one
+in its place for the next citizen, then shows the attract screen in the kiosk's default
+language and text size.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from screens.inactivity import SessionTimer
 from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
 from screens.options import ShellOptions
 from screens.overlays import Overlays
+from screens.widgets.forget import forget_drawn_texts
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class SessionController:
         for screen in self._manager.screens:
             if isinstance(screen, KioskScreen):
                 screen.wipe()
+                forget_drawn_texts(screen)
         self.scope = self._new_scope()
         self._view.back_allowed = True
         self._view.set_language(self._options.default_language)

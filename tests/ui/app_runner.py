@@ -354,6 +354,17 @@ class Bridge:
         overlay = self.app.overlays.get("demo")
         return "" if overlay is None else str(overlay.last_result)
 
+    def cmd_citizen_traces(self, needles: list[str]) -> dict[str, list[str]]:
+        """Where the app still holds any of ``needles``, and the types the walk went through."""
+        from kivy.core.window import Window
+
+        from kiosk.redaction import REDACTOR
+        from tests.ui.citizen_traces import traces
+
+        found, walked = traces({"app": self.app, "Window": Window, "REDACTOR": REDACTOR},
+                               needles)
+        return {"traces": found, "walked": sorted(walked)}
+
     def cmd_tap(self, target: str) -> bool:
         widget = self._find(target)
         _scroll_into_view(widget)
