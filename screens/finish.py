@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 
 from common.text import N_
 from drivers.base import DeviceStatus
 from kiosk.services.identify import card_removed
-from kiosk.services.satisfaction import SCORES
+from kiosk.services.satisfaction import SCORES, SatisfactionBox
 from screens.base import KioskScreen
 from screens.journeys import GOODBYE_SCREEN
 
@@ -62,7 +62,7 @@ class SurveyScreen(KioskScreen):
             self.run_async(self._record(box, score, self.journey))
         self._goodbye()
 
-    async def _record(self, box: Any, score: int, journey: str) -> None:
+    async def _record(self, box: SatisfactionBox, score: int, journey: str) -> None:
         await box.record(score, journey)
 
     def skip(self) -> None:
@@ -88,7 +88,7 @@ class GoodbyeScreen(KioskScreen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._timer: Any = None
+        self._timer: ClockEvent | None = None
 
     def load(self, *, receipt: bool = False, **_params: Any) -> None:
         """Remind of the receipt when one was printed and of the card when it is still in."""

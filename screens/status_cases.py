@@ -9,6 +9,7 @@ kept in the citizen's scope (``self.scope.status.overview``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -34,7 +35,7 @@ MSG_NO_OPEN_CASES = N_("You have no open cases right now.")
 MSG_LOADING = N_("Looking for your cases, please wait…")
 
 
-def case_text(case: CaseStatus, language: str, translate: Any) -> str:
+def case_text(case: CaseStatus, language: str, translate: Callable[[str], str]) -> str:
     """One case as a few plain lines: number, procedure, status, what happens next."""
     return "\n".join((
         f"[b]{pick(dict(case['title']), language)}[/b]",
