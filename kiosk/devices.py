@@ -2,8 +2,10 @@
 
 :class:`DeviceHub` takes the drivers the composition root built (any may be ``None`` when
 configured ``"none"``), listens to each one and keeps its last :class:`DeviceStatus`. It
-answers the capability questions the screens ask (the architecture's "Degraded" rules):
-can the citizen pay by card, will the receipt come out on paper, can an e-ID be used.
+answers the capability questions (the architecture's "Degraded" rules) and is the only place
+that judges them: can the citizen pay by card, will the receipt come out on paper, can an
+e-ID be used. Each answer is :class:`Availability`: a configured device the hub has never
+heard from is ``UNKNOWN``, never silently usable nor silently broken.
 
 Threads: drivers call the hub from their own device threads, so the hub's state is guarded
 by a lock and its subscribers are called on the device thread too. Subscribers must not
@@ -29,9 +31,15 @@ from drivers.payment.base import PaymentTerminal
 from drivers.printer.base import ReceiptPrinter
 
 log = logging.getLogger(__name__)
+# The printer states in which a receipt comes out on paper (USER_ERROR there is paper out
+# or the cover open: the printer works, a person must act, but nothing prints).
+PAPER_STATES = frozenset({DeviceState.ONLINE, DeviceState.BUSY})
 
-# A device in one of these states can serve a citizen (USER_ERROR: the citizen or a
-# technician must act on the medium, e.g. a card put in upside down; the device works).
+
+class Availability(StrEnum):
+    YES = "yes"  # the device is configured and its last status can serve
+    NO = "no"  # not configured, or its last status cannot serve
+    UNKNOWN = "unknown"  # configured, never heard from yet: nobody can tell
 
 
 class ReceiptMode(StrEnum):
@@ -135,23 +143,37 @@ class DeviceHub:
                 log.exception("device refresh failed")
 
     # -- capabilities ------------------------------------------------------------------
-    def _usable(self, device: DeviceClass, present: bool) -> bool:
+    def _judge(self, device: DeviceClass, present: bool,
+               serving: frozenset[DeviceState]) -> Availability:
+        if not present:
+            return Availability.NO
         status = self.status(device)
-        return present and status is not None and status.state in USABLE_STATES
+        if status is None:
+            return Availability.UNKNOWN
+        return Availability.YES if status.state in serving else Availability.NO
+
+    def card_payment(self) -> Availability:
+        """Say whether the terminal can take a card (it answered last time it was asked)."""
+        return self._judge(DeviceClass.PAYMENT, self.terminal is not None, USABLE_STATES)
+
+    def identification(self) -> Availability:
+        """Say whether an e-ID reader is configured and its service sees it."""
+        return self._judge(DeviceClass.EID, self.eid is not None, USABLE_STATES)
+
+    def paper_receipts(self) -> Availability:
+        """Say whether a receipt would come out on paper now."""
+        return self._judge(DeviceClass.PRINTER, self.printer is not None, PAPER_STATES)
 
     def can_pay_by_card(self) -> bool:
-        """Tell whether the terminal is configured and answered last time it was asked."""
-        return self._usable(DeviceClass.PAYMENT, self.terminal is not None)
+        """Tell whether a sale may start: the terminal is known to work."""
+        return self.card_payment() is Availability.YES
 
     def can_use_eid(self) -> bool:
-        """Tell whether an e-ID reader is configured and its service sees it."""
-        return self._usable(DeviceClass.EID, self.eid is not None)
+        """Tell whether identification may start: the reader is known to work."""
+        return self.identification() is Availability.YES
 
     def receipt_mode(self) -> ReceiptMode:
         """Say whether receipts come out on paper or only as a QR the citizen must accept."""
-        status = self.status(DeviceClass.PRINTER)
-        if self.printer is None or status is None:
-            return ReceiptMode.QR_ONLY_IF_ACCEPTED
-        if status.state in (DeviceState.ONLINE, DeviceState.BUSY):
+        if self.paper_receipts() is Availability.YES:
             return ReceiptMode.PAPER
         return ReceiptMode.QR_ONLY_IF_ACCEPTED

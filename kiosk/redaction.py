@@ -1,8 +1,10 @@
 """Keep personal data out of log lines.
 
 Two layers: patterns that catch PINs, card numbers, national ID numbers and name fields
-wherever they appear, and values the current session registers (the identified citizen's
-names), which are redacted verbatim until the session forgets them at the wipe.
+wherever they appear, and values the current citizen registers (names, numbers), redacted
+verbatim. Those values are the citizen's own :class:`RememberedValues`, kept in the
+citizen's session scope: the wipe drops them with it and the redactor serves the next
+citizen's (:meth:`Redactor.serve`).
 """
 
 from __future__ import annotations
@@ -41,24 +43,46 @@ _PATTERNS = [
 ]
 
 
-class Redactor:
-    """Remove personal data from text; thread-safe, shared by every log handler."""
+class RememberedValues:
+    """One citizen's values to redact verbatim; thread-safe (log lines come from any thread)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: frozenset[str] = frozenset()
 
+    def add(self, values: set[str]) -> None:
+        """Redact these values too."""
+        with self._lock:
+            self._values = self._values | frozenset(values)
+
+    def clear(self) -> None:
+        """Redact none of them any more."""
+        with self._lock:
+            self._values = frozenset()
+
+    def current(self) -> frozenset[str]:
+        """The values to redact now."""
+        return self._values
+
+
+class Redactor:
+    """Remove personal data from text; thread-safe, shared by every log handler."""
+
+    def __init__(self) -> None:
+        self._remembered = RememberedValues()
+
+    def serve(self, remembered: RememberedValues) -> None:
+        """Redact ``remembered`` from now on: a new citizen's (the last one's go with them)."""
+        self._remembered = remembered
+
     def remember(self, *values: str) -> None:
         """Redact these exact values (and their words of 3+ letters) until forgotten."""
         words = {part for value in values for part in re.split(r"\s+", value) if len(part) >= 3}
-        new = {value for value in values if value} | words
-        with self._lock:
-            self._values = self._values | frozenset(new)
+        self._remembered.add({value for value in values if value} | words)
 
     def forget_all(self) -> None:
-        """Drop the session's values at the end of a citizen session."""
-        with self._lock:
-            self._values = frozenset()
+        """Drop the current citizen's values (their identification is over)."""
+        self._remembered.clear()
 
     def redact(self, text: str) -> str:
         """Return ``text`` with every known kind of personal data replaced."""
@@ -66,7 +90,7 @@ class Redactor:
                           + REDACTED, text)
         for pattern in _PATTERNS:
             text = pattern.sub(REDACTED, text)
-        values = self._values
+        values = self._remembered.current()
         for value in sorted(values, key=len, reverse=True):
             # whole words only: a remembered "Los" must not turn "Closing" into "C[...]ing"
             text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REDACTED, text,

@@ -152,7 +152,7 @@ class Bridge:
         """Texts on every screen (shown or not), overlays and the top bar."""
         texts = []
         widgets = _walk(self.app.root) + [w for s in self.app.manager.screens for w in _walk(s)]
-        widgets += _walk(self.app.help_panel) + _walk(self.app.session_timer.warning)
+        widgets += _walk(self.app.overlays.get("help")) + _walk(self.app.session.timer.warning)
         for widget in widgets:
             for name in ("text", "query", "title", "subtitle", "heading", "description",
                          "what_you_get", "requirements", "cost", "duration", "office"):
@@ -163,18 +163,19 @@ class Bridge:
 
     def cmd_session_state(self) -> dict[str, Any]:
         """The session object, navigator history and scale, as plain data."""
-        session, app = self.app.session, self.app
+        app = self.app
+        session = app.scope.session
         return {"language": session.language, "text_size": session.text_size,
                 "assisted": session.assisted, "active": session.active,
                 "values": dict(session.values), "blank": session.is_blank(),
-                "history": [e.screen for e in app.navigator.history],
+                "history": [e.screen for e in app.scope.navigator.history],
                 "app_language": app.language, "text_factor": app.text_factor,
                 "ui_scale": app.ui_scale, "window": list(_window_size()),
-                "overlays": len(_overlays(app)), "timer_running": app.session_timer.running}
+                "overlays": len(_overlays(app)), "timer_running": app.session.timer.running}
 
     def cmd_screen_params(self) -> dict[str, Any]:
         """What the navigator passed to the current screen."""
-        entry = self.app.navigator.current
+        entry = self.app.scope.navigator.current
         return {} if entry is None else {"screen": entry.screen, **entry.params}
 
     def cmd_ping(self) -> str:
@@ -217,8 +218,8 @@ class Bridge:
 
     def cmd_warn_now(self) -> bool:
         """Show the inactivity warning at once (for screenshots; the timing has its test)."""
-        self.app.session_timer._cancel()
-        self.app.session_timer._warn(0)
+        self.app.session.timer._cancel()
+        self.app.session.timer._warn(0)
         return True
 
     # -- measurements (bench/ui_bench.py) -------------------------------------------
@@ -297,7 +298,7 @@ class Bridge:
 
     def cmd_eid_ready(self) -> bool:
         """Tell whether the shell sees a usable e-ID reader."""
-        return bool(self.app.identify.available())
+        return bool(self.app.scope.identify.available())
 
     def cmd_set_online(self, online: bool) -> bool:
         """Do what the sync worker does when the link changes."""
@@ -332,11 +333,13 @@ class Bridge:
         import dataclasses
 
         from kiosk.demo_panel import DemoPanel
+        from screens.overlays import demo_overlay
 
         panel = DemoPanel(card_port, terminal_port)
-        self.app.options = dataclasses.replace(self.app.options, demo_panel=panel)
-        self.app._install_demo_panel()
-        return hasattr(self.app, "demo_overlay")
+        overlay = demo_overlay(dataclasses.replace(self.app.options, demo_panel=panel))
+        if overlay is not None:
+            self.app.overlays.install("demo", overlay)
+        return overlay is not None
 
     def cmd_outbox_depth(self) -> int:
         """How many items wait in the durable outbox (sync worker not done yet)."""
@@ -344,13 +347,24 @@ class Bridge:
 
     def cmd_card_in_reader(self) -> bool:
         """Tell whether the reader's last status says a card is in."""
-        status = self.app.identify.reader_status()
+        status = self.app.scope.identify.reader_status()
         return status is not None and status.detail.get("card") == "present"
 
     def cmd_demo_result(self) -> str:
         """The demo panel's last action result ("" before any)."""
-        overlay = getattr(self.app, "demo_overlay", None)
+        overlay = self.app.overlays.get("demo")
         return "" if overlay is None else str(overlay.last_result)
+
+    def cmd_citizen_traces(self, needles: list[str]) -> dict[str, list[str]]:
+        """Where the app still holds any of ``needles``, and the types the walk went through."""
+        from kivy.core.window import Window
+        from rig.citizen_traces import traces
+
+        from kiosk.redaction import REDACTOR
+
+        found, walked = traces({"app": self.app, "Window": Window, "REDACTOR": REDACTOR},
+                               needles)
+        return {"traces": found, "walked": sorted(walked)}
 
     def cmd_tap(self, target: str) -> bool:
         widget = self._find(target)
@@ -386,7 +400,9 @@ class Bridge:
         return True
 
     def cmd_screenshot(self, path: str) -> str:
-        return str(self.app.save_screenshot(Path(path)))
+        from screens.headless import save_screenshot
+
+        return str(save_screenshot(Path(path)))
 
     def cmd_stop(self) -> bool:
         self.app.stop()

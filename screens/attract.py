@@ -43,7 +43,8 @@ class AttractScreen(KioskScreen):
         return f"attract-start-{id(self)}"
 
     def on_start_session(self) -> None:
-        """Start a citizen session (the shell binds the navigation)."""
+        """Start a citizen session."""
+        self.app.start_session()
 
     def on_enter(self, *_args: Any) -> None:
         animation = Animation(pulse=1.0, duration=1.6, t="in_out_sine") + Animation(

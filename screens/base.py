@@ -1,4 +1,8 @@
-"""Base class of the citizen screens: parameters in, citizen data out at the wipe."""
+"""Base class of the citizen screens: parameters in, citizen data out at the wipe.
+
+Screens use the app only through :class:`screens.shell_api.ShellApi` and the current
+citizen's scope (``self.scope``), never another screen or the shell's internals.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from common.text import N_
+from drivers.base import DeviceStatus
+from screens.citizen_scope import CitizenScope
 from screens.journeys import Journey, journey_of
+from screens.shell_api import ShellApi
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +27,10 @@ class KioskScreen(Screen):
     """A screen the navigator can show; ``help_text`` explains it in the Help panel."""
 
     help_text = N_("Touch a button to choose. Back takes you to the previous screen.")
+    allows_back = True  # False while Back must not work (the card terminal is working)
+    # True where pulling the e-ID card ends the session even before the PIN (the card's
+    # data is on screen or in a form being filled).
+    card_bound = False
     # True where pulling the e-ID card must not end the session: money has moved or a
     # receipt is on screen, and the citizen must still see the outcome.
     outlives_card = False
@@ -51,10 +62,19 @@ class KioskScreen(Screen):
     def wipe(self) -> None:
         """Forget everything of the citizen shown or typed on this screen."""
 
+    def on_reader(self, status: DeviceStatus) -> None:
+        """React to the e-ID reader while this screen shows (a card that did not end it)."""
+
     @property
-    def app(self) -> Any:
-        """The running shell."""
-        return App.get_running_app()
+    def app(self) -> ShellApi:
+        """The running shell, as screens may use it."""
+        app: ShellApi = App.get_running_app()
+        return app
+
+    @property
+    def scope(self) -> CitizenScope:
+        """The current citizen's scope (replaced at every wipe: read it, never keep it)."""
+        return self.app.scope
 
 
 class JourneyStep(KioskScreen):
@@ -62,12 +82,12 @@ class JourneyStep(KioskScreen):
 
     def procedure_id(self) -> str:
         """The procedure the current journey is about ("" outside one)."""
-        entry = self.app.navigator.current
+        entry = self.scope.navigator.current
         return str(entry.params.get("procedure_id", "")) if entry else ""
 
     def journey(self) -> Journey:
         """The journey the current screen serves (screens/journeys.py)."""
-        entry = self.app.navigator.current
+        entry = self.scope.navigator.current
         return journey_of(entry.params if entry else {})
 
     def go_on(self, screen: str, *, returnable: bool = True, **params: Any) -> None:

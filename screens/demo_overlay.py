@@ -4,13 +4,14 @@ A thin Kivy layer over :class:`kiosk.demo_panel.DemoPanel`: F5..F9 run an action
 thread (each one talks to a simulator over a socket), the result comes back to Kivy's
 thread with ``Clock.schedule_once`` and shows for a few seconds in a small box in the
 bottom-left corner; F12 shows or hides the legend. The box never takes a touch: it is not
-part of any citizen screen.
+part of any citizen screen. An overlay (``screens/overlays.py``), installed only in demo
+mode.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
@@ -18,6 +19,10 @@ from kivy.uix.label import Label
 
 from kiosk.demo_panel import TOGGLE_KEY, DemoPanel
 from screens import theme
+
+if TYPE_CHECKING:
+    from screens.base import KioskScreen
+    from screens.shell_api import ShellApi
 
 RESULT_S = 4.0  # how long an action's result stays on screen
 
@@ -39,10 +44,18 @@ class DemoOverlay:
         self.box.bind(pos=self._paint, size=self._paint)
         self._window: Any = None
 
-    def attach(self, window: Any) -> None:
+    def install(self, _shell: ShellApi, window: Any) -> None:
         """Listen to the window's keys."""
         self._window = window
         window.bind(on_key_down=self._on_key)
+
+    def open_over(self, _screen: KioskScreen) -> None:
+        """Show the legend (what F12 does)."""
+        self.legend_shown = True
+        self._show(self.panel.legend())
+
+    def end_session(self) -> None:
+        """Nothing to forget: the panel is the presenter's, not the citizen's."""
 
     def _on_key(self, _window: Any, key: int, *_args: Any) -> bool:
         if key == TOGGLE_KEY:

@@ -1,6 +1,6 @@
 """Finish: one satisfaction question, then goodbye and the full wipe.
 
-``KioskShell.finish(journey, receipt=...)`` opens the survey with the history sealed. A
+``app.finish(journey, receipt=...)`` opens the survey with the history sealed. A
 face is a big button with a drawn face and a word (never a face alone); the answer is
 queued by the survey service (:mod:`kiosk.services.satisfaction`) as a task while the
 goodbye already shows, so the citizen never waits for storage or the network. Goodbye
@@ -13,26 +13,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 
 from common.text import N_
 from drivers.base import DeviceStatus
 from kiosk.services.identify import card_removed
-from kiosk.services.satisfaction import SCORES
+from kiosk.services.satisfaction import SCORES, SatisfactionBox
 from screens.base import KioskScreen
 from screens.journeys import GOODBYE_SCREEN
 
 log = logging.getLogger(__name__)
 FACE_WORDS = {1: N_("Very bad"), 2: N_("Bad"), 3: N_("OK"), 4: N_("Good"), 5: N_("Very good")}
-
-
-def on_card_taken(app: Any, status: DeviceStatus) -> None:
-    """On goodbye, the citizen taking the card is the end: wipe at once (Kivy's thread)."""
-    manager = app.manager
-    if manager is not None and manager.current == GOODBYE_SCREEN and card_removed(status):
-        manager.current_screen.done()
 
 
 class FaceButton(Button):
@@ -69,7 +62,7 @@ class SurveyScreen(KioskScreen):
             self.run_async(self._record(box, score, self.journey))
         self._goodbye()
 
-    async def _record(self, box: Any, score: int, journey: str) -> None:
+    async def _record(self, box: SatisfactionBox, score: int, journey: str) -> None:
         await box.record(score, journey)
 
     def skip(self) -> None:
@@ -95,12 +88,12 @@ class GoodbyeScreen(KioskScreen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._timer: Any = None
+        self._timer: ClockEvent | None = None
 
     def load(self, *, receipt: bool = False, **_params: Any) -> None:
         """Remind of the receipt when one was printed and of the card when it is still in."""
         self.take_receipt = receipt
-        status = self.app.identify.reader_status()
+        status = self.scope.identify.reader_status()
         self.take_card = status is not None and status.detail.get("card") == "present"
 
     def on_enter(self, *_args: Any) -> None:
@@ -116,6 +109,11 @@ class GoodbyeScreen(KioskScreen):
             Clock.schedule_once(lambda _dt: self.done(), 0)  # after the touch is handled
             return True
         return bool(super().on_touch_down(touch))
+
+    def on_reader(self, status: DeviceStatus) -> None:
+        """The citizen taking the card is the end: wipe at once."""
+        if card_removed(status):
+            self.done()
 
     def done(self) -> None:
         """The full wipe, back to the attract screen."""

@@ -1,11 +1,15 @@
-"""Help panel: what this screen is for, and a button that calls an assistant."""
+"""Help panel: what this screen is for, and a button that calls an assistant.
+
+An overlay (``screens/overlays.py``): the top bar's Help opens it over the current screen;
+a call that reaches the desk makes the session assisted (longer timeouts).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.properties import StringProperty
@@ -13,6 +17,10 @@ from kivy.uix.modalview import ModalView
 
 from common.text import N_
 from kiosk.services.assistance import AssistanceDesk
+
+if TYPE_CHECKING:
+    from screens.base import KioskScreen
+    from screens.shell_api import ShellApi
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +38,21 @@ class HelpPanel(ModalView):
     call_status = StringProperty("")  # a msgid, translated in kv
     failed = FAILED
 
-    def __init__(self, desk: AssistanceDesk | None,
-                 on_called: Callable[[], None] | None = None, **kwargs: Any) -> None:
+    def __init__(self, desk: AssistanceDesk | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._desk = desk
-        self._on_called = on_called  # the session becomes assisted
+        self._on_called: Callable[[], None] | None = None  # the session becomes assisted
+        self._screen = ""
 
-    def show(self, explanation: str, screen: str) -> None:
-        """Open over ``screen`` with its explanation (a msgid)."""
-        self.explanation = explanation
+    def install(self, shell: ShellApi, _window: Any) -> None:
+        """A call that reaches the desk makes ``shell``'s session assisted."""
+        self._on_called = shell.mark_assisted
+
+    def open_over(self, screen: KioskScreen) -> None:
+        """Open over ``screen`` with its explanation (its ``help_text``, a msgid)."""
+        self.explanation = screen.help_text
         self.call_status = ""
-        self._screen = screen
+        self._screen = screen.name
         self.open(animation=False)
 
     def _called(self, status: str) -> None:
@@ -48,8 +60,9 @@ class HelpPanel(ModalView):
         if status != FAILED and self._on_called is not None:
             self._on_called()
 
-    def wipe(self) -> None:
-        """Forget the last call (end of a session)."""
+    def end_session(self) -> None:
+        """Close and forget the last call (end of a session)."""
+        self.dismiss(animation=False)
         self.explanation = ""
         self.call_status = ""
 

@@ -1,11 +1,13 @@
 """Identify with the e-ID card: insert, confirm who you are, consent, PIN, outcome.
 
-Screens only show and react; the work is :class:`kiosk.services.identify.Identifier`'s.
-Reader events arrive on the reader's thread and are re-scheduled onto Kivy's main thread by
-the shell (``Clock.schedule_once``), which calls :meth:`IdentifyFlow.on_reader`. Pulling the
-card on any of these screens ends the session (the full wipe). The PIN lives only in a
-bytearray on the PIN screen, handed to ``Identifier.authenticate`` (which wipes it) and
-zeroed here too whatever happens; the screen shows one dot per digit, never a digit.
+Screens only show and react; the work is :class:`kiosk.services.identify.Identifier`'s,
+and what they learn is kept in the citizen's scope (``self.scope.identify``). Reader events
+are re-scheduled onto Kivy's main thread by ``screens/device_events.py``: pulling the card
+on any of these screens after the insert screen ends the session (the full wipe); the
+insert screen gets the others (:meth:`InsertCardScreen.on_reader`). The PIN is keypad input,
+not session data: it lives only in a bytearray on the PIN screen, handed to
+``Identifier.authenticate`` (which wipes it) and zeroed here too whatever happens, in place
+(dropping it would leave the digits in freed memory); the screen shows one dot per digit.
 """
 
 from __future__ import annotations
@@ -26,16 +28,14 @@ from kiosk.services.identify import (
     PinWrong,
     SessionEnded,
     SharedField,
-    card_removed,
     shared_fields,
 )
 from screens.base import JourneyStep
+from screens.identify_flow import IdentifyFlow
 from screens.journeys import Journey, after_consent, after_pin
 from screens.keyboard import DELETE
 
 log = logging.getLogger(__name__)
-IDENTIFY_SCREENS = ("identify_card", "identify_confirm", "identify_consent", "identify_pin",
-                    "identify_done")
 PIN_MAX = 12
 MSG_READING = N_("Reading your card, please wait…")
 PIN_HEADING = N_("Type your card's PIN")
@@ -55,11 +55,12 @@ def ready_card(status: DeviceStatus) -> bool:
 
 
 class IdentifyScreen(JourneyStep):
-    """Common parts: the running app's identifier and its asynchronous steps."""
+    """Common parts: the citizen's identification and the journey's next step."""
 
     @property
-    def flow(self) -> Any:
-        return self.app.identify
+    def flow(self) -> IdentifyFlow:
+        """This citizen's identification (in the scope)."""
+        return self.scope.identify
 
     def after_consent(self) -> None:
         """Consent given: the journey's next step (the form, or the PIN)."""
@@ -98,7 +99,10 @@ class InsertCardScreen(IdentifyScreen):
         self.run_async(self._preview())
 
     async def _preview(self) -> None:
-        outcome = await self.flow.identifier.preview()
+        identifier = self.flow.identifier
+        if identifier is None:
+            return
+        outcome = await identifier.preview()
         self.reading = False
         if self.manager is None or self.manager.current != self.name:
             return
@@ -118,6 +122,7 @@ class InsertCardScreen(IdentifyScreen):
 class ConfirmIdentityScreen(IdentifyScreen):
     """Names and the masked number: is this you?"""
 
+    card_bound = True  # the card's names are on screen: pulling it ends the session
     help_text = N_("Check that the name is yours. If it is not your card, take it out of "
                    "the reader: everything is erased.")
     names = StringProperty("")
@@ -136,6 +141,7 @@ class ConfirmIdentityScreen(IdentifyScreen):
 class ConsentScreen(IdentifyScreen):
     """Exactly the identity data the procedure receives, before any PIN."""
 
+    card_bound = True
     help_text = N_("This list shows what the municipality receives from your card for this "
                    "procedure. Touch I agree to go on, or Back if you do not want to.")
     fields_text = StringProperty("")
@@ -161,6 +167,7 @@ class ConsentScreen(IdentifyScreen):
 class PinScreen(IdentifyScreen):
     """A big digit keypad; dots only; one try per Confirm."""
 
+    card_bound = True
     help_text = PIN_HELP
     heading = StringProperty(PIN_HEADING)  # a msgid: the request journey's PIN signs
     digits = NumericProperty(0)
@@ -215,8 +222,11 @@ class PinScreen(IdentifyScreen):
         self.run_async(self._authenticate(pin))
 
     async def _authenticate(self, pin: bytearray) -> None:
+        flow = self.flow
         try:
-            outcome = await self.flow.identifier.authenticate(pin)
+            if flow.identifier is None:
+                return
+            outcome = await flow.identifier.authenticate(pin)
         finally:
             pin[:] = bytes(len(pin))
             self.busy = False
@@ -225,9 +235,9 @@ class PinScreen(IdentifyScreen):
             return
         match outcome:
             case Authenticated(identity):
-                self.flow.identity = identity
+                flow.identity = identity
                 self.go_on(after_pin(self.journey()))
-                self.app.navigator.seal()  # Back never leads into the card screens again
+                self.scope.navigator.seal()  # Back never leads into the card screens again
             case PinWrong(tries_left):
                 self._say(outcome.message_key, tries_left)
             case PinLocked():
@@ -248,57 +258,3 @@ class PinScreen(IdentifyScreen):
         self._say("")
         self.locked = False
         self.busy = False
-
-
-class NextStepScreen(IdentifyScreen):
-    """Identified: say so and that the procedure's form comes next."""
-
-    help_text = N_("You are identified. The form of this procedure is the next step.")
-    name_text = StringProperty("")
-    title = StringProperty("")
-    _procedure_id = ""
-
-    def load(self, *, procedure_id: str = "", **_params: Any) -> None:
-        self._procedure_id = procedure_id
-        self.refresh()
-
-    def refresh(self) -> None:
-        identity = self.flow.identity
-        if identity is None:
-            return
-        self.name_text = identity.full_name
-        try:
-            procedure = self.app.catalog.procedure(self._procedure_id)
-            self.title = pick(procedure.title, self.app.language)
-        except KeyError:
-            self.title = ""
-
-    def wipe(self) -> None:
-        self._procedure_id = ""
-        self.name_text = ""
-        self.title = ""
-
-
-def on_reader_status(app: Any, status: DeviceStatus) -> None:
-    """Route a reader event (on Kivy's thread) to the identify screen showing, if any.
-
-    Pulling the card ends the session on the identify screens after the insert screen,
-    on any screen of an identified journey (the identity is forgotten at
-    ``app.finish``) and on a screen that says it is ``card_bound`` (a request form
-    filled from the card before the PIN).
-    """
-    manager = app.manager
-    if manager is None:
-        return
-    card_bound = bool(getattr(manager.current_screen, "card_bound", False))
-    if (manager.current not in IDENTIFY_SCREENS and app.identify.identity is None
-            and not card_bound):
-        return
-    if getattr(manager.current_screen, "outlives_card", False):
-        return  # the payment's outcome or a receipt is showing: the citizen finishes it
-    if manager.current != "identify_card" and card_removed(status):
-        log.info("card removed during identification; ending the session")
-        app.end_session()
-        return
-    if manager.current == "identify_card":
-        manager.current_screen.on_reader(status)

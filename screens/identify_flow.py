@@ -1,7 +1,8 @@
 """What the identify screens share during one session: the identifier, the identity, the hub.
 
-Plain Python (no Kivy). The shell owns one :class:`IdentifyFlow`; :meth:`end` runs at the
-session wipe so no card data outlives the citizen.
+Plain Python (no Kivy). Each citizen's scope (``screens/citizen_scope.py``) holds one
+:class:`IdentifyFlow`, dropped with it at the wipe; :meth:`end` forgets the card earlier,
+when a journey finishes or a new identification starts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ ProcedureLookup = Callable[[str], Mapping[str, Any] | None]
 class IdentifyFlow:
     """The e-ID identification state of the current session."""
 
-    def __init__(self, devices: DeviceHub | None, make_identifier: Callable[[], Identifier] | None,
+    def __init__(self, devices: DeviceHub, make_identifier: Callable[[], Identifier] | None,
                  procedure: ProcedureLookup | None) -> None:
         self.devices = devices
         self._make_identifier = make_identifier
@@ -29,12 +30,11 @@ class IdentifyFlow:
 
     def available(self) -> bool:
         """Tell whether a citizen can identify with the card on this kiosk now."""
-        return (self.devices is not None and self._make_identifier is not None
-                and self.devices.can_use_eid())
+        return self._make_identifier is not None and self.devices.can_use_eid()
 
     def reader_status(self) -> DeviceStatus | None:
         """The reader's last pushed status (None: no reader or never heard from)."""
-        return None if self.devices is None else self.devices.status(DeviceClass.EID)
+        return self.devices.status(DeviceClass.EID)
 
     def new_identifier(self) -> Identifier:
         """Start a fresh identification (forgetting any earlier one)."""

@@ -15,7 +15,11 @@ from kiosk.services.session import InactivityLimits
 class InactivityWarning(ModalView):
     """Full-screen question: are you still there? (layout in overlays.kv)."""
 
+    __events__ = ("on_more_time",)
     seconds_left = NumericProperty(0)
+
+    def on_more_time(self) -> None:
+        """The citizen touched "I need more time" (the timer binds what follows)."""
 
 
 class SessionTimer:
@@ -29,7 +33,8 @@ class SessionTimer:
         self._tick_event: ClockEvent | None = None
         self._deadline = 0.0
         self.warning = InactivityWarning()
-        self.warning.bind(on_dismiss=lambda *_: self.poke())
+        self.warning.bind(on_dismiss=lambda *_: self.poke(),
+                          on_more_time=lambda *_: self.more_time())
         self.running = False
 
     def start(self) -> None:

@@ -1,7 +1,8 @@
 """Pay after the e-ID: the citizen's pending debts, each chosen or not, and the total.
 
 The list comes from the API for the citizen session the PIN opened (the proactive service:
-the citizen does not have to know what they owe). All debts start chosen.
+the citizen does not have to know what they owe). All debts start chosen; which ones are is
+kept in the citizen's Pay flow (``PayFlow.included``).
 """
 
 from __future__ import annotations
@@ -60,16 +61,12 @@ class PayDebtsScreen(PayScreen):
     has_debts = BooleanProperty(False)
     busy = BooleanProperty(False)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._chosen: set[str] = set()
-
     def load(self, **_params: Any) -> None:
         """Show the debts found already, or ask the API for the identified citizen's."""
         if self.flow.bills and self.flow.source is Source.CARD:
             self.refresh()
             return
-        identity = self.app.identify.identity
+        identity = self.scope.identify.identity
         session = identity.citizen_session if identity is not None else None
         self._clear()
         if session is None:  # not identified by e-ID: nothing to look up
@@ -80,23 +77,22 @@ class PayDebtsScreen(PayScreen):
         self.run_async(self._look_up(session))
 
     async def _look_up(self, session: str) -> None:
-        generation = self.flow.generation
+        flow = self.flow
         try:
             found = await self.service().debts_of_citizen(session)
         finally:
             self.busy = False
-        if generation != self.flow.generation:
+        if not self.current(flow):
             return
         log.info("citizen debts found: %d", len(found.bills))
-        self.flow.found(found.bills, Source.CARD, found.offline)
-        self._chosen = {bill.reference for bill in found.bills}
+        flow.found(found.bills, Source.CARD, found.offline)
         self.message = found.message_key or ""
         self.refresh()
 
     def toggle(self, reference: str) -> None:
         """Include a debt in the payment, or leave it out."""
-        self._chosen ^= {reference}
-        self.message = "" if self._chosen else NOTHING_CHOSEN
+        self.flow.included ^= {reference}
+        self.message = "" if self.flow.included else NOTHING_CHOSEN
         self.refresh()
 
     def refresh(self) -> None:
@@ -105,9 +101,10 @@ class PayDebtsScreen(PayScreen):
         box = self.ids.debts
         box.clear_widgets()
         bills = self.flow.bills if self.flow.source is Source.CARD else ()
+        included = self.flow.included
         self.has_debts = bool(bills)
         for bill in bills:
-            chosen = bill.reference in self._chosen
+            chosen = bill.reference in included
             amount = format_money(bill.amount, language)
             button = ListButton(
                 item_id=bill.reference,
@@ -116,19 +113,19 @@ class PayDebtsScreen(PayScreen):
                 + translate(CHOSEN if chosen else NOT_CHOSEN))
             button.bind(on_release=lambda b: self.toggle(b.item_id))
             box.add_widget(button)
-        chosen_total = total(b.amount for b in bills if b.reference in self._chosen)
+        chosen_total = total(b.amount for b in bills if b.reference in included)
         self.total = format_money(chosen_total, language) if bills else ""
 
     def go_pay(self) -> None:
         """Confirm the chosen debts."""
-        bills = [b for b in self.flow.bills if b.reference in self._chosen]
+        bills = [b for b in self.flow.bills if b.reference in self.flow.included]
         if not bills:
             self.message = NOTHING_CHOSEN
             return
         self.message = self.choose(bills, Source.CARD) or ""
 
     def _clear(self) -> None:
-        self._chosen = set()
+        self.flow.included = set()
         self.message = ""
         self.total = ""
         self.has_debts = False

@@ -106,12 +106,12 @@ class PayEntryScreen(PayScreen):
         self.run_async(self._by_reference(self.digits))
 
     async def _by_reference(self, reference: str) -> None:
-        generation = self.flow.generation
+        flow = self.flow
         try:
             found = await self.service().bill_by_reference(reference)
         finally:
             self.busy = False
-        if generation != self.flow.generation or not self.showing():
+        if not self.current(flow) or not self.showing():
             return
         log.info("bill look-up by reference: %d found", len(found.bills))
         if not found.bills:

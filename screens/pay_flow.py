@@ -1,9 +1,9 @@
 """What the Pay screens share during one session: the service, the bills, the outcome.
 
-Plain Python (no Kivy). The shell owns one :class:`PayFlow`; :meth:`end` runs at the
-session wipe. ``generation`` changes at every wipe, so a payment that finishes after its
-citizen's session ended (inactivity during the sale) never paints the next citizen's
-screen: the sale itself is still recorded by the service, whatever the screens do.
+Plain Python (no Kivy). Each citizen's scope (``screens/citizen_scope.py``) holds one
+:class:`PayFlow`, dropped with it at the wipe: a payment that finishes after its citizen's
+session ended (inactivity during the sale) finds its flow no longer current and never
+paints the next citizen's screen; the sale itself is still recorded by the service.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ class ScanBuffer:
 class PayFlow:
     """The Pay state of the current session."""
 
-    def __init__(self, make_service: PayFactory | None, devices: DeviceHub | None) -> None:
+    def __init__(self, make_service: PayFactory | None, devices: DeviceHub) -> None:
         self._make_service = make_service
         self.devices = devices
-        self.generation = 0
         self._service: PayBills | None = None
         self.bills: tuple[PayableBill, ...] = ()
+        self.included: set[str] = set()  # references of the debts the citizen includes
         self.source = Source.CARD
         self.offline = False
         self.selection: Selection | None = None
@@ -76,18 +76,18 @@ class PayFlow:
         """Why a card payment cannot start now (a msgid), or None when it can."""
         if self._make_service is None:
             return NO_PAY_SERVICE
-        if self.devices is None or not self.devices.can_pay_by_card():
+        if not self.devices.can_pay_by_card():
             return TERMINAL_OFFLINE
         return None
 
     def needs_receipt_choice(self) -> bool:
         """Tell whether the citizen must accept a receipt on screen only (no paper)."""
-        return self.devices is None or self.devices.receipt_mode() is \
-            ReceiptMode.QR_ONLY_IF_ACCEPTED
+        return self.devices.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED
 
     def found(self, bills: tuple[PayableBill, ...], source: Source, offline: bool) -> None:
         """Remember the bills the citizen may pay and where they came from."""
         self.bills, self.source, self.offline = bills, source, offline
+        self.included = {bill.reference for bill in bills}  # all, to begin with
         self.selection, self.outcome = None, None
 
     def chosen(self, selection: Selection, source: Source, offline: bool) -> None:
@@ -102,13 +102,6 @@ class PayFlow:
 
     def restart(self) -> None:
         """A new search in the same session (bills already paid stay paid in the service)."""
-        self.bills, self.offline = (), False
+        self.bills, self.offline, self.included = (), False, set()
         self.selection, self.outcome, self.refusal = None, None, None
         self.screen_receipt_ok = False
-
-    def end(self) -> None:
-        """Forget everything of the citizen (session wipe)."""
-        self.generation += 1
-        self._service = None
-        self.source = Source.CARD
-        self.restart()

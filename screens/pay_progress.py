@@ -17,6 +17,7 @@ from common.money import format_money
 from common.text import N_
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
+from screens.pay_flow import PayFlow
 from screens.pay_screen import PayScreen
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,12 @@ class PayProgressScreen(PayScreen):
         if selection is None or selection.state is not SelectionState.OPEN:
             log.warning("pay progress shown without an open selection; nothing charged")
             return
-        self.app.session_timer.stop()
-        self.run_async(self._pay(selection, self.flow.generation))
+        self.app.pause_inactivity()
+        self.run_async(self._pay(selection, self.flow))
 
-    async def _pay(self, selection: Selection, generation: int) -> None:
+    async def _pay(self, selection: Selection, flow: PayFlow) -> None:
         def progress(message_key: str) -> None:
-            if generation == self.flow.generation:
+            if self.current(flow):
                 self.message = message_key
 
         try:
@@ -55,22 +56,22 @@ class PayProgressScreen(PayScreen):
                 selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok)
         except PayError as err:  # refused before the terminal was asked
             log.info("payment refused before the terminal: %s", type(err).__name__)
-            if generation == self.flow.generation:
-                self.flow.refusal = err.message_key
-                self.app.session_timer.start()
-                self.app.navigator.back()  # the confirmation, with the reason
+            if self.current(flow):
+                flow.refusal = err.message_key
+                self.app.resume_inactivity()
+                self.scope.navigator.back()  # the confirmation, with the reason
             return
         except Exception:  # cannot tell what happened: say so, never pay again
             log.exception("payment crashed; the journal and recovery settle it")
             outcome = PayOutcome(PayResult.CHECKING, CHECKING_MESSAGE, None)
-        if generation != self.flow.generation:
+        if not self.current(flow):
             log.info("payment finished after its session ended: %s", outcome.result)
             return
-        self.flow.outcome = outcome
-        self.app.session_timer.start()
+        flow.outcome = outcome
+        self.app.resume_inactivity()
         self.go_on("pay_result", returnable=False)
         if outcome.result is not PayResult.NOT_PAID:
-            self.app.navigator.seal()  # money may have moved: nothing before can be reached
+            self.scope.navigator.seal()  # money may have moved: nothing before can be reached
 
     def wipe(self) -> None:
         self.message = FOLLOW_TERMINAL

@@ -15,6 +15,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
 from kiosk.services.pay_bills import PayError, PayOutcome, PayResult
+from screens.pay_flow import PayFlow
 from screens.pay_screen import PayScreen
 from screens.widgets.receipt_preview import ReceiptPreview  # noqa: F401  (kv rule)
 
@@ -75,9 +76,9 @@ class PayResultScreen(PayScreen):
             return
         self.busy = True
         self.message = PRINTING
-        self.run_async(self._reprint(outcome, self.flow.generation))
+        self.run_async(self._reprint(outcome, self.flow))
 
-    async def _reprint(self, outcome: PayOutcome, generation: int) -> None:
+    async def _reprint(self, outcome: PayOutcome, flow: PayFlow) -> None:
         try:
             again = await self.service().reprint(outcome)
         except PayError as err:
@@ -85,15 +86,15 @@ class PayResultScreen(PayScreen):
             again = outcome
         finally:
             self.busy = False
-        if generation == self.flow.generation:
-            self.flow.outcome = again
+        if self.current(flow):
+            flow.outcome = again
             if self.showing():
                 self._show(again)
 
     def try_again(self) -> None:
         """Declined: back to the amount, to try another card (nothing was taken)."""
         if self.result == PayResult.NOT_PAID:
-            self.app.navigator.back()
+            self.scope.navigator.back()
 
     def finish(self) -> None:
         """The journey is over: the survey, reminded of the paper receipt when one came out."""

@@ -1,6 +1,8 @@
-"""What every Pay screen shares: the session's PayFlow, its service, and the next step.
+"""What every Pay screen shares: the citizen's PayFlow, its service, and the next step.
 
-Screens only show and react; the work is :class:`kiosk.services.pay_bills.PayBills`'s.
+Screens only show and react; the work is :class:`kiosk.services.pay_bills.PayBills`'s and
+what it finds is kept in the citizen's scope (``self.scope.pay``). An answer that arrives
+after the wipe finds its flow replaced (:meth:`PayScreen.current`) and is dropped.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ class PayScreen(JourneyStep):
 
     @property
     def flow(self) -> PayFlow:
-        flow: PayFlow = self.app.pay
-        return flow
+        """This citizen's Pay state (in the scope)."""
+        return self.scope.pay
+
+    def current(self, flow: PayFlow) -> bool:
+        """Tell whether ``flow`` is still this citizen's (not wiped while waiting)."""
+        return flow is self.flow
 
     def service(self) -> PayBills:
         """The session's pay service, with receipts in the language shown now."""
@@ -48,9 +54,7 @@ class PayScreen(JourneyStep):
 
     def recheck_devices(self, then: Callable[[], None]) -> None:
         """Ask the printer and terminal how they are now (on a thread); then redraw."""
-        devices = self.flow.devices
-        if devices is not None:
-            self.run_async(self._recheck(devices, then))
+        self.run_async(self._recheck(self.flow.devices, then))
 
     async def _recheck(self, devices: DeviceHub, then: Callable[[], None]) -> None:
         await asyncio.to_thread(devices.refresh)
@@ -78,11 +82,11 @@ class PayScreen(JourneyStep):
             log.info("bill barcode refused: %s", err.reason)
             say(err.message_key)
             return
-        self.run_async(self._by_barcode(code, say, self.flow.generation))
+        self.run_async(self._by_barcode(code, say, self.flow))
 
-    async def _by_barcode(self, code: str, say: Callable[[str], None], generation: int) -> None:
+    async def _by_barcode(self, code: str, say: Callable[[str], None], flow: PayFlow) -> None:
         found = await self.service().bill_by_barcode(code)
-        if generation != self.flow.generation or not self.showing():
+        if not self.current(flow) or not self.showing():
             return
         if not found.bills:
             say(found.message_key or "")

@@ -48,7 +48,7 @@ class PayStartScreen(PayScreen):
         self.can_pay = unavailable is None
         if unavailable is not None and self.notice in ("", unavailable):
             self.notice = unavailable
-        self.can_use_card = self.can_pay and self.app.identify.available()
+        self.can_use_card = self.can_pay and self.scope.identify.available()
         self.card_note = "" if self.can_use_card or not self.can_pay else NO_READER
 
     def use_card(self) -> None:

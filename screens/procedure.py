@@ -70,9 +70,9 @@ class ProcedureScreen(KioskScreen):
         """Begin the procedure's journey (screens/journeys.py says where it starts)."""
         procedure = self.app.catalog.procedure(self.procedure_id)
         journey, first = start_screen(procedure.fee_kind, procedure.identity_level)
-        if not self.app.manager.has_screen(first):
+        if not self.app.has_screen(first):
             self.notice = MSG_COMING_SOON
-        elif first == "identify_card" and not self.app.identify.available():
+        elif first == "identify_card" and not self.scope.identify.available():
             self.notice = MSG_NO_READER
         else:
             self.app.go(first, journey=journey, procedure_id=self.procedure_id)

@@ -81,15 +81,15 @@ class RequestCheckScreen(RequestScreen):
         """Sign with the card's PIN, or send; an answer to fix is shown first."""
         problem = self.request.first_problem()
         if problem is not None:
+            self.request.problem = problem[1]  # said under the question it reopens
             self.change(problem[0])
-            self.app.manager.get_screen("request_form").message = problem[1]
             return
         if self.signs:
             self.app.go("identify_pin", journey=Journey.REQUEST,
                         procedure_id=self.procedure_id())
             return
         self.go_on("request_sending")
-        self.app.navigator.seal()  # sent: Back never leads to the form again
+        self.scope.navigator.seal()  # sent: Back never leads to the form again
 
     def wipe(self) -> None:
         self.ids.rows.clear_widgets()

@@ -56,7 +56,7 @@ class RequestSendingScreen(RequestScreen):
                      else "pending confirmation")
             self.app.go("request_done", returnable=False, journey=Journey.REQUEST,
                         procedure_id=self.procedure_id())
-            self.app.navigator.seal()
+            self.scope.navigator.seal()
         else:
             self.failed = True
 

@@ -1,7 +1,8 @@
 """What the request screens share during one session: the form, the answers, the outcome.
 
-Plain Python (no Kivy). The shell owns one :class:`RequestFlow`; :meth:`end` runs at the
-session wipe. Questions already answered by the identity (the card, or a typed ID number)
+Plain Python (no Kivy). Each citizen's scope (``screens/citizen_scope.py``) holds one
+:class:`RequestFlow`, dropped with it at the wipe; :meth:`end` starts a new request within
+the session. Questions already answered by the identity (the card, or a typed ID number)
 are not asked one by one: they are on the check-your-answers screen, where the citizen can
 change them. The answers are dropped as soon as the submission is journalled (encrypted);
 from then on only the outcome and its receipt are kept, for the last screen.
@@ -54,12 +55,13 @@ class RequestFlow:
         self._procedure = procedure
         self._submitter = submitter
         self._receipts = receipts
-        self._session = 0  # bumped at every end(): a late answer must not reach a new citizen
+        self._session = 0  # bumped at every end(): a late answer must not reach a new request
         self.end()
 
     def end(self) -> None:
         """Forget the form, the answers, the typed identity and the outcome."""
         self._session += 1
+        self.problem = ""  # a msgid for the question the check screen reopens to fix
         self.document: Mapping[str, Any] = {}
         self.procedure_id = ""
         self.answers: dict[str, str] = {}
@@ -111,6 +113,11 @@ class RequestFlow:
         form_field = self.fields[index]
         self.answers[form_field.name] = value
         return validate_answer(form_field, value)
+
+    def take_problem(self) -> str:
+        """The problem to say under the reopened question, once ("" when none)."""
+        problem, self.problem = self.problem, ""
+        return problem
 
     def first_problem(self) -> tuple[int, str] | None:
         """The first question whose answer needs fixing, and why (None when all is well)."""

@@ -16,10 +16,11 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
-from kiosk.services.identify import Authenticated, by_id_number
+from kiosk.services.identify import Authenticated, CitizenIdentity, by_id_number
 from kiosk.services.submit_procedure import FormField
 from screens.identify import IdentifyScreen
 from screens.keyboard import DELETE, SPACE, DigitPad, FormKeyboard
+from screens.request_flow import RequestFlow
 
 log = logging.getLogger(__name__)
 DIGIT_TYPES = ("phone", "number")
@@ -30,13 +31,14 @@ MSG_NO_FORM = N_("This procedure cannot be requested on this kiosk right now. Pl
 
 
 class RequestScreen(IdentifyScreen):
-    """Common parts of the request screens: the session's request flow."""
+    """Common parts of the request screens: the citizen's request flow."""
 
     @property
-    def request(self) -> Any:
-        return self.app.request
+    def request(self) -> RequestFlow:
+        """This citizen's request (in the scope)."""
+        return self.scope.request
 
-    def identity_for_form(self, procedure_id: str) -> Any:
+    def identity_for_form(self, procedure_id: str) -> CitizenIdentity | None:
         """Who the form is pre-filled for: the card (read without a PIN) or a typed number."""
         level = (self.request.procedure(procedure_id) or {}).get("identity_level")
         if level == "id_number":
@@ -113,7 +115,7 @@ class RequestFormScreen(RequestScreen):
     def load(self, *, question: int | None = None, changing: bool = False,
              procedure_id: str = "", **_params: Any) -> None:
         """Show question ``question`` (the first one to ask when None)."""
-        self.message = ""
+        self.message = self.request.take_problem()  # the check screen's reason, if any
         self._changing = changing
         if question is None:
             if not self.request.begin(procedure_id, self.identity_for_form(procedure_id)):
@@ -132,7 +134,7 @@ class RequestFormScreen(RequestScreen):
         self.refresh()
 
     def _field(self) -> FormField:
-        return self.request.fields[self._index]  # type: ignore[no-any-return]
+        return self.request.fields[self._index]
 
     def _show_keys(self, keys: Any) -> None:
         holder = self.ids.key_holder

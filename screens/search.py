@@ -36,13 +36,13 @@ class SearchScreen(KioskScreen):
             self.query = self.query[:-1]
         elif len(self.query) < MAX_QUERY:
             self.query += value
-        self.app.session.values["search"] = self.query
+        self.scope.session.values["search"] = self.query
         self.refresh()
 
     def clear(self) -> None:
         """Empty the field."""
         self.query = ""
-        self.app.session.values.pop("search", None)
+        self.scope.session.values.pop("search", None)
         self.refresh()
 
     def refresh(self) -> None:

@@ -2,7 +2,8 @@
 
 The answer comes live from :class:`kiosk.services.check_status.CheckStatus` (no Kivy, no
 cache): a found case shows its status, what happens next and where to go; a refused or
-unavailable look-up shows the service's plain message, never a guessed status.
+unavailable look-up shows the service's plain message, never a guessed status. The answer
+is kept in the citizen's scope (``self.scope.status.case``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
+from kiosk.receipts.status import StatusSlips
 from kiosk.services.browse_catalog import pick
 from kiosk.services.check_status import (
     MSG_OUT_OF_SERVICE,
@@ -60,7 +62,7 @@ class StatusEntryScreen(KioskScreen):
 
     def use_card(self) -> None:
         """Identify with the e-ID; the citizen's open cases follow the PIN."""
-        if self.card_possible and self.app.identify.available():
+        if self.card_possible and self.scope.identify.available():
             self.app.go("identify_card", journey=Journey.STATUS.value)
 
     def type_key(self, value: str) -> None:
@@ -114,35 +116,32 @@ class StatusResultScreen(KioskScreen):
     slip_message = StringProperty("")  # a msgid: the slip printed, or why not
     printing = BooleanProperty(False)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._outcome: CaseOutcome | None = None
-
     def print_slip(self) -> None:
         """Print the case's status on a slip the citizen takes away."""
-        slips = self.app.options.status_slips
-        if self.printing or slips is None or not isinstance(self._outcome, CaseFound):
+        slips, outcome = self.app.options.status_slips, self.scope.status.case
+        if self.printing or slips is None or not isinstance(outcome, CaseFound):
             return
         self.printing = True
-        self.run_async(self._print(slips, self._outcome))
+        self.run_async(self._print(slips, outcome))
 
-    async def _print(self, slips: Any, outcome: CaseFound) -> None:
+    async def _print(self, slips: StatusSlips, outcome: CaseFound) -> None:
         try:
             slip = await slips.issue(outcome.case, self.next_step, self.app.language)
         finally:
             self.printing = False
-        if self._outcome is outcome:  # still this citizen's case on screen
+        if self.scope.status.case is outcome:  # still this citizen's case on screen
             self.slip_message = slip.message_key
 
     def load(self, *, outcome: CaseOutcome | None = None, **_params: Any) -> None:
         """Show this look-up's outcome."""
-        self._outcome = outcome
+        self.scope.status.case = outcome
         self.slip_message = ""
         self.refresh()
 
     def refresh(self) -> None:
         """Fill the texts in the current language."""
-        outcome, language, translate = self._outcome, self.app.language, self.app.i18n._
+        outcome, language = self.scope.status.case, self.app.language
+        translate = self.app.i18n._
         if outcome is None:
             return
         if not isinstance(outcome, CaseFound):
@@ -163,7 +162,6 @@ class StatusResultScreen(KioskScreen):
 
     def wipe(self) -> None:
         """Forget the case shown."""
-        self._outcome = None
         self.slip_message = ""
         self.printing = False
         self._clear()

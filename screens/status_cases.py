@@ -2,12 +2,14 @@
 
 Live only (:meth:`kiosk.services.check_status.CheckStatus.overview`): with the API
 unreachable the screen says so and shows no case. Each case shows its number, procedure,
-status (the API's label in the session's language) and what happens next.
+status (the API's label in the session's language) and what happens next. The answer is
+kept in the citizen's scope (``self.scope.status.overview``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -19,12 +21,13 @@ from kiosk.services.check_status import (
     MSG_NOT_IDENTIFIED,
     MSG_OUT_OF_SERVICE,
     CitizenOverview,
-    OverviewOutcome,
     StatusRefused,
     StatusUnavailable,
 )
+from kiosk.services.identify import CitizenIdentity
 from screens.base import KioskScreen
 from screens.journeys import Journey
+from screens.options import CaseLookup
 from screens.status import NEXT_STEPS, UNKNOWN_NEXT
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,7 @@ MSG_NO_OPEN_CASES = N_("You have no open cases right now.")
 MSG_LOADING = N_("Looking for your cases, please wait…")
 
 
-def case_text(case: CaseStatus, language: str, translate: Any) -> str:
+def case_text(case: CaseStatus, language: str, translate: Callable[[str], str]) -> str:
     """One case as a few plain lines: number, procedure, status, what happens next."""
     return "\n".join((
         f"[b]{pick(dict(case['title']), language)}[/b]",
@@ -53,40 +56,37 @@ class StatusCasesScreen(KioskScreen):
     message = StringProperty("")  # translated: loading, none open, unavailable
     cases_text = StringProperty("")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._outcome: OverviewOutcome | None = None
-
     def load(self, **_params: Any) -> None:
         """Ask the API for the identified citizen's cases."""
-        self._outcome = None
-        identity = self.app.identify.identity
+        status = self.scope.status
+        status.overview = None
+        identity = self.scope.identify.identity
         lookup = self.app.options.status
         if identity is None:
-            self._outcome = StatusRefused(MSG_NOT_IDENTIFIED)
+            status.overview = StatusRefused(MSG_NOT_IDENTIFIED)
         elif lookup is None:
-            self._outcome = StatusUnavailable(MSG_OUT_OF_SERVICE)
+            status.overview = StatusUnavailable(MSG_OUT_OF_SERVICE)
         else:
             self.busy = True
             self.run_async(self._overview(lookup, identity))
         self.refresh()
 
-    async def _overview(self, lookup: Any, identity: Any) -> None:
+    async def _overview(self, lookup: CaseLookup, identity: CitizenIdentity) -> None:
         try:
             outcome = await lookup.overview(identity)
         finally:
             self.busy = False
         log.info("citizen's cases answered: %s", type(outcome).__name__)
-        if self.app.identify.identity is identity:  # not wiped meanwhile
-            self._outcome = outcome
+        if self.scope.identify.identity is identity:  # not wiped meanwhile
+            self.scope.status.overview = outcome
             self.refresh()
 
     def refresh(self) -> None:
         """Say the outcome in the session's language."""
         translate, language = self.app.i18n._, self.app.language
-        identity = self.app.identify.identity
+        identity = self.scope.identify.identity
         self.name_text = identity.full_name if identity is not None else ""
-        outcome = self._outcome
+        outcome = self.scope.status.overview
         self.cases_text = ""
         if outcome is None:
             self.message = translate(MSG_LOADING) if self.busy else ""
@@ -102,7 +102,6 @@ class StatusCasesScreen(KioskScreen):
         self.app.finish(Journey.STATUS.value)
 
     def wipe(self) -> None:
-        self._outcome = None
         self.busy = False
         self.name_text = ""
         self.message = ""

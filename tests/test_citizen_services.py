@@ -74,19 +74,6 @@ def test_large_text_and_assistance_extend_the_inactivity_limits():
     assert session.limits(timeouts).countdown_s == pytest.approx(30 * 1.5 * 3)
 
 
-def test_wipe_leaves_a_session_indistinguishable_from_a_new_one():
-    session = CitizenSession("es")
-    session.start()
-    session.language = "en"
-    session.next_text_size()
-    session.assisted = True
-    session.values["query"] = "predial"
-    assert not session.is_blank()
-    session.wipe()
-    assert session.is_blank()
-    assert session == CitizenSession("es")
-
-
 def test_ui_state_reports_offline_and_device_faults_to_listeners():
     state, seen = UiState(), []
     state.subscribe(seen.append)

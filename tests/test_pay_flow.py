@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from common.money import Money
 from kiosk.devices import DeviceHub
-from kiosk.services.pay_bills import PayableBill, PayBills, Selection
+from kiosk.services.pay_bills import PayBills
 from screens.journeys import Journey, after_pin, start_screen
-from screens.pay_flow import NO_PAY_SERVICE, TERMINAL_OFFLINE, PayFlow, ScanBuffer, Source
+from screens.pay_flow import NO_PAY_SERVICE, TERMINAL_OFFLINE, PayFlow, ScanBuffer
 
 
 def test_a_scanner_code_is_the_digits_typed_before_enter_and_nothing_else() -> None:
@@ -15,20 +14,6 @@ def test_a_scanner_code_is_the_digits_typed_before_enter_and_nothing_else() -> N
     codes = [code for key, char in keys if (code := scan.key(key, char)) is not None]
     assert codes == ["12345"]  # the letter ignored, the digits past the limit dropped
     assert scan.key(271, None) is None  # Enter with nothing typed is no code
-
-
-def test_the_flow_forgets_the_citizen_and_changes_generation_at_the_wipe() -> None:
-    flow = PayFlow(None, None)
-    bill = PayableBill("300000000001", Money(8_586_500), "2026-11-30")
-    flow.found((bill,), Source.CARD, offline=False)
-    flow.chosen(Selection((bill,), bill.amount), Source.BARCODE, offline=True)
-    flow.refusal = "a reason"
-    before = flow.generation
-    flow.end()
-    assert flow.generation == before + 1
-    assert (flow.bills, flow.selection, flow.outcome) == ((), None, None)
-    assert flow.take_refusal() is None
-    assert flow.source is Source.CARD and not flow.offline
 
 
 def _never_built(language: str) -> PayBills:

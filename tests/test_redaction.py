@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kiosk.logging_setup import configure_logging
-from kiosk.redaction import REDACTOR, Redactor
+from kiosk.redaction import REDACTOR, Redactor, RememberedValues
 
 
 @pytest.fixture
@@ -73,6 +73,16 @@ def test_remembered_words_are_redacted_as_words_not_inside_other_words(redactor)
     cleaned = redactor.redact("Closing the session of Calle de los Álamos 14; los Álamos again")
     assert cleaned.startswith("Closing the session of ")
     assert "Álamos" not in cleaned and " los " not in cleaned
+
+
+def test_the_next_citizens_values_replace_the_last_ones_which_stay_with_their_scope(redactor):
+    last = RememberedValues()
+    redactor.serve(last)
+    redactor.remember("García Pérez")
+    assert redactor.redact("García") == "[REDACTED]"
+    redactor.serve(RememberedValues())  # the wipe: a new citizen's scope
+    assert redactor.redact("García") == "García"
+    assert "García" in last.current()  # dropped with the last citizen's scope, not shared
 
 
 def test_log_file_never_receives_personal_data(tmp_path):

@@ -1,7 +1,9 @@
 """Which journeys the kiosk can offer now, and the plain sentence for each one it cannot.
 
-The architecture's "Degraded" rules in one place (no Kivy): the home and start screens
-disable a choice and show its sentence; everything else keeps working.
+The architecture's "Degraded" rules for the home and start screens (no Kivy), on the device
+hub's capability rule, the only one (:class:`kiosk.devices.Availability`): a choice is
+switched off, with its sentence, when the hub knows its device cannot serve; everything
+else keeps working.
 
 * terminal not usable → Pay is off (every payment is by card);
 * e-ID reader not usable → what needs the card is off (typing a case or bill number works);
@@ -9,9 +11,10 @@ disable a choice and show its sentence; everything else keeps working.
   stays on: the citizen accepts the on-screen receipt before paying);
 * central API unreachable → live look-ups (a case status) are off.
 
-A device the hub has never heard from is not judged: ``Runtime.start`` asks every device
-before the first citizen, and each journey's service refuses a device that does not answer.
-The e-ID reader always has a status (it reports ``offline`` until its watch starts).
+A device the hub has never heard from is ``UNKNOWN``: nothing is claimed about it, neither
+"not working" here nor "working" where it is used (a sale and a paper receipt need ``YES``).
+``Runtime.start`` asks every device before the first citizen, and the pay screens ask
+again on arrival. The e-ID reader always has a status (``offline`` until its watch starts).
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from common.text import N_
-from drivers.base import USABLE_STATES, DeviceClass
-from kiosk.devices import DeviceHub, ReceiptMode
+from kiosk.devices import Availability, DeviceHub
 
 MSG_NO_PAY = N_("Paying is not possible right now: the card terminal is not working. "
                 "Everything else works.")
@@ -52,13 +54,9 @@ class Offer:
         return notices
 
 
-def current_offer(hub: DeviceHub | None, online: bool) -> Offer:
-    """Judge the devices' last statuses and the link; no device I/O (safe on the UI thread)."""
-    if hub is None:
-        return Offer(pay=False, eid=False, receipts_on_paper=False, live_lookups=online)
-    terminal = hub.status(DeviceClass.PAYMENT)
-    pay = hub.terminal is not None and (terminal is None or terminal.state in USABLE_STATES)
-    printer = hub.status(DeviceClass.PRINTER)
-    paper = hub.printer is not None and (
-        printer is None or hub.receipt_mode() is ReceiptMode.PAPER)
-    return Offer(pay=pay, eid=hub.can_use_eid(), receipts_on_paper=paper, live_lookups=online)
+def current_offer(hub: DeviceHub, online: bool) -> Offer:
+    """Judge the hub's capabilities and the link; no device I/O (safe on the UI thread)."""
+    return Offer(pay=hub.card_payment() is not Availability.NO,
+                 eid=hub.identification() is not Availability.NO,
+                 receipts_on_paper=hub.paper_receipts() is not Availability.NO,
+                 live_lookups=online)

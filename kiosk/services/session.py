@@ -1,9 +1,10 @@
 """The citizen session: choices made since the first touch, and when it ends by itself.
 
-Everything a citizen leaves behind lives in :class:`CitizenSession` (language, text size,
-assisted mode, what they typed or chose); :meth:`CitizenSession.wipe` returns it to the
-state of a kiosk nobody has touched. Inactivity limits come from ``settings.timeouts`` and
-are extended for large text and assisted sessions, since those citizens need more time.
+:class:`CitizenSession` holds the citizen's own settings and typing (language, text size,
+assisted mode, what they typed or chose). It is part of the citizen's scope
+(``screens/citizen_scope.py``) and goes with it at the wipe: the next citizen gets a new
+one. Inactivity limits come from ``settings.timeouts`` and are extended for large text and
+assisted sessions, since those citizens need more time.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class InactivityLimits:
 
 @dataclass
 class CitizenSession:
-    """Per-citizen state; nothing in it survives :meth:`wipe`."""
+    """One citizen's settings and typing; a new one is blank (:meth:`is_blank`)."""
 
     default_language: str
     language: str = ""
@@ -57,14 +58,6 @@ class CitizenSession:
             factor *= timeouts.assisted_factor
         return InactivityLimits(timeouts.inactivity_warning_s * factor,
                                 timeouts.inactivity_countdown_s * factor)
-
-    def wipe(self) -> None:
-        """Forget everything about the citizen."""
-        self.language = self.default_language
-        self.text_size = "normal"
-        self.assisted = False
-        self.active = False
-        self.values.clear()
 
     def is_blank(self) -> bool:
         """Tell whether nothing of a citizen is left."""

@@ -7,7 +7,8 @@ import threading
 from drivers.base import DeviceClass, DeviceListener, DeviceState, DeviceStatus
 from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.simulator import PrinterSimulator
-from kiosk.devices import DeviceHub, ReceiptMode
+from kiosk.devices import Availability, DeviceHub, ReceiptMode
+from kiosk.services.degraded import MSG_NO_EID, MSG_NO_PAPER, MSG_NO_PAY, current_offer
 from kiosk.services.ui_state import UiState
 from rig.wait import wait_for
 from tests.fixtures.terminal import TerminalLine
@@ -36,6 +37,22 @@ def test_a_kiosk_without_devices_allows_no_card_payment_no_eid_and_no_paper() ->
     assert not hub.can_pay_by_card() and not hub.can_use_eid()
     assert hub.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED
     hub.refresh()  # nothing to ask: no error
+
+
+def test_a_device_never_heard_from_is_neither_announced_broken_nor_used() -> None:
+    printer, terminal = ListenerSource(), ListenerSource()
+    hub = DeviceHub(None, printer, terminal)  # type: ignore[arg-type]
+    assert hub.card_payment() is hub.paper_receipts() is Availability.UNKNOWN
+    offer = current_offer(hub, online=True)
+    assert offer.pay and offer.receipts_on_paper
+    assert offer.home_notices() == [MSG_NO_EID]  # only the reader this kiosk does not have
+    assert not hub.can_pay_by_card()  # no sale starts on a terminal nobody asked
+    assert hub.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED  # no paper is promised
+    terminal.push(payment_status(DeviceState.NO_DEVICE))
+    printer.push(DeviceStatus(DeviceClass.PRINTER, DeviceState.USER_ERROR, {"paper": "out"}))
+    assert hub.card_payment() is hub.paper_receipts() is Availability.NO
+    notices = current_offer(hub, online=True).home_notices()
+    assert notices == [MSG_NO_PAY, MSG_NO_EID, MSG_NO_PAPER]
 
 
 def test_subscribers_get_the_known_statuses_then_every_change_once() -> None:

@@ -1,0 +1,63 @@
+"""What the shell receives from the composition root (``kiosk/app.py``), already built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.demo_panel import DemoPanel
+from kiosk.devices import DeviceHub
+from kiosk.receipts.request import RequestReceipts
+from kiosk.receipts.status import StatusSlips
+from kiosk.services.assistance import AssistanceDesk
+from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.check_status import CaseOutcome, OverviewOutcome
+from kiosk.services.identify import CitizenIdentity, Identifier
+from kiosk.services.satisfaction import SatisfactionBox
+from kiosk.services.ui_state import UiState
+from kiosk.settings import TimeoutsSection
+from screens.identify_flow import ProcedureLookup
+from screens.pay_flow import PayFactory
+from screens.request_flow import ProcedureSubmitter
+
+
+class CaseLookup(Protocol):
+    """What the status screens need (:class:`kiosk.services.check_status.CheckStatus`)."""
+
+    async def by_case_number(self, typed: str) -> CaseOutcome: ...
+
+    async def overview(self, identity: CitizenIdentity) -> OverviewOutcome: ...
+
+
+def _no_devices() -> DeviceHub:
+    return DeviceHub(None, None, None)
+
+
+@dataclass(frozen=True)
+class ShellOptions:
+    """What the shell needs from the configuration and services, already built."""
+
+    municipality: str
+    kiosk_id: str
+    languages: tuple[str, ...]
+    default_language: str
+    kiosk_mode: bool
+    catalog: BrowseCatalog
+    timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
+    ui_state: UiState = field(default_factory=UiState)
+    assistance: AssistanceDesk | None = None
+    status: CaseLookup | None = None  # "Check a status" (kiosk/services/check_status.py)
+    status_slips: StatusSlips | None = None  # its printed slips (kiosk/receipts/status.py)
+    devices: DeviceHub = field(default_factory=_no_devices)  # reader events, capabilities
+    identifier: Callable[[], Identifier] | None = None  # one per e-ID identification
+    procedure_document: ProcedureLookup | None = None  # full procedure (consent list, form)
+    submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
+    request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
+    pay_bills: PayFactory | None = None  # one PayBills per session, in its language
+    satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
+    demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
+    transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
+    screenshot: Path | None = None
+    exit_after: float | None = None
