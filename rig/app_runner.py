@@ -358,9 +358,9 @@ class Bridge:
     def cmd_citizen_traces(self, needles: list[str]) -> dict[str, list[str]]:
         """Where the app still holds any of ``needles``, and the types the walk went through."""
         from kivy.core.window import Window
-        from rig.citizen_traces import traces
 
         from kiosk.redaction import REDACTOR
+        from rig.citizen_traces import traces
 
         found, walked = traces({"app": self.app, "Window": Window, "REDACTOR": REDACTOR},
                                needles)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.money import Money
 from kiosk.services.check_status import StatusUnavailable
 from kiosk.services.identify import CitizenIdentity
 from kiosk.services.pay_bills import PayableBill, Selection
@@ -34,9 +35,9 @@ def _lived_in() -> CitizenScope:
     scope.navigator.go("pay_debts", journey="pay", procedure_id="property_tax")
     scope.redaction.add({MARIA.surname, MARIA.national_number})
     scope.identify.identity = MARIA
-    bill = PayableBill("300000000001", 8_586_500, "2026-11-30")
+    bill = PayableBill("300000000001", Money(8_586_500), "2026-11-30")
     scope.pay.found((bill,), Source.CARD, offline=False)
-    scope.pay.chosen(Selection((bill,)), Source.BARCODE, offline=True)
+    scope.pay.chosen(Selection((bill,), bill.amount), Source.BARCODE, offline=True)
     scope.pay.refusal = "a reason"
     scope.request.typed_identity = MARIA
     scope.request.answers["full_name"] = MARIA.full_name
