@@ -1,14 +1,14 @@
 """Run a device's blocking I/O on that device's own single thread.
 
 pyscard, pyserial and USB handles are not safe to share across threads, so every call to a
-device goes through one :class:`DeviceWorker`. Async callers await :meth:`DeviceWorker.run`;
-synchronous callers (CLI, simulators' tests) use :meth:`DeviceWorker.call`.
+device goes through one :class:`DeviceWorker`. The rule, the same for every driver: a
+driver's public methods hop onto its worker themselves (:meth:`DeviceWorker.call`), so any
+thread may call them and they block until done; async services await them through
+``asyncio.to_thread`` and never see a worker.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,11 +33,6 @@ class DeviceWorker:
     def on_worker_thread(self) -> bool:
         """Tell whether the caller already runs on this device's thread."""
         return threading.get_ident() == self._thread_ident
-
-    async def run(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Await ``func(*args, **kwargs)`` executed on the device thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
 
     def call(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``func`` on the device thread and wait for its result (re-entrant)."""

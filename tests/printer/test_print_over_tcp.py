@@ -86,15 +86,15 @@ def test_euro_sign_prints_in_cp858(make_printer, printer_settings, simulator, ty
     assert "12.345,00 €" in job.text
 
 
-def test_async_caller_prints_through_the_printer_worker(printer_settings, simulator,
-                                                        typical_receipt):
+def test_async_caller_prints_through_to_thread_and_the_driver_hops_to_its_worker(
+        printer_settings, simulator, typical_receipt):
     # the kiosk's database connection is shared across threads (check_same_thread=False)
     store = PrintJobStore(Database(sqlite3.connect(":memory:", check_same_thread=False)))
     worker = DeviceWorker("printer")
     printer = EscposReceiptPrinter(printer_settings, profile_from_settings(printer_settings),
                                    store, worker)
     try:
-        job_id = asyncio.run(worker.run(printer.print_receipt, typical_receipt))
+        job_id = asyncio.run(asyncio.to_thread(printer.print_receipt, typical_receipt))
     finally:
         worker.close()
     assert store.get(job_id).state is PrintJobState.PRINTED
