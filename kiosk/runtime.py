@@ -122,6 +122,7 @@ class Runtime:
     def _link_changed(self, status: SyncStatus) -> None:
         if status.link is not LinkState.UNKNOWN:
             self.ui_state.set_online(status.link is LinkState.ONLINE)
+            self.ui_state.set_authorized(status.link is not LinkState.REVOKED)
 
     def close(self) -> None:
         """Stop the sync worker and the devices, then release the API session and the database."""

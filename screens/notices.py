@@ -59,7 +59,7 @@ class NoticePresenter:
 
     def reassess(self) -> None:
         """Decide again what the devices and the link allow (after any device event)."""
-        offer = current_offer(self._hub, self._notices.online)
+        offer = current_offer(self._hub, self._notices.online, self._notices.authorized)
         board = self._board
         board.can_pay, board.can_use_eid = offer.pay, offer.eid
         board.live_lookups = offer.live_lookups

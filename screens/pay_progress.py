@@ -16,7 +16,8 @@ from kivy.properties import StringProperty
 from common.money import format_money
 from common.text import N_
 from kiosk.services.card_payment import CHECKING_MESSAGE
-from kiosk.services.pay_bills import PayError, PayOutcome, PayResult, Selection, SelectionState
+from kiosk.services.pay_bills import PayOutcome, PayResult, Selection, SelectionState
+from kiosk.services.pay_errors import PayError
 from screens.pay_flow import PayFlow
 from screens.pay_screen import PayScreen
 

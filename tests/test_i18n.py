@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -17,14 +18,24 @@ MESSAGE_KEY = re.compile(
     r'\bmessage_key(?:\s*:\s*str)?\s*=\s*(?:N_\()?\s*"((?:[^"\\]|\\.)*)"')
 
 
+def _n_calls(source: str) -> set[str]:
+    """Every N_("...") msgid, also when it is written over several lines ("a" "b")."""
+    return {node.args[0].value for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_"
+            and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)}
+
+
 def used_msgids() -> set[str]:
     found: set[str] = set()
-    for folder in ("screens", "kiosk", "drivers", "offline_cache"):
+    for folder in ("screens", "kiosk", "drivers", "offline_cache", "common"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix in (".py", ".kv"):
                 text = path.read_text(encoding="utf-8")
                 found.update(MSGID.findall(text))
                 found.update(MESSAGE_KEY.findall(text))
+                if path.suffix == ".py":
+                    found.update(_n_calls(text))
     return found
 
 

@@ -9,7 +9,8 @@ else keeps working.
 * e-ID reader not usable → what needs the card is off (typing a case or bill number works);
 * printer out of paper, cover open or down → receipts are shown on screen (Pay itself
   stays on: the citizen accepts the on-screen receipt before paying);
-* central API unreachable → live look-ups (a case status) are off.
+* central API unreachable → live look-ups (a case status) are off;
+* the API revoked this kiosk's token → Pay is off (it could not be booked).
 
 A device the hub has never heard from is ``UNKNOWN``: nothing is claimed about it, neither
 "not working" here nor "working" where it is used (a sale and a paper receipt need ``YES``).
@@ -32,6 +33,8 @@ MSG_CASE_NUMBER_ONLY = N_("The card reader is not working right now. You can sti
                           "a case by typing its number.")
 MSG_NO_PAPER = N_("Receipts cannot be printed right now: they are shown on the screen "
                   "instead, with a code you can photograph.")
+MSG_NOT_AUTHORIZED = N_("Paying is not possible at this kiosk right now. Please ask at the "
+                        "desk. Everything else works.")
 MSG_NO_LIVE = N_("There is no connection to the town hall right now, so a status cannot "
                  "be checked. Please try again later.")
 
@@ -44,19 +47,22 @@ class Offer:
     eid: bool = True
     receipts_on_paper: bool = True
     live_lookups: bool = True
+    authorized: bool = True  # the API accepts this kiosk (a revoked one takes no money)
 
     def home_notices(self) -> list[str]:
         """The sentences (msgids) the home screen shows, most important first."""
-        notices = [] if self.pay else [MSG_NO_PAY]
+        notices = [] if self.authorized else [MSG_NOT_AUTHORIZED]
+        notices += [] if self.pay or not self.authorized else [MSG_NO_PAY]
         notices += [] if self.eid else [MSG_NO_EID]
         notices += [] if self.live_lookups else [MSG_NO_LIVE]
         notices += [] if self.receipts_on_paper else [MSG_NO_PAPER]
         return notices
 
 
-def current_offer(hub: DeviceHub, online: bool) -> Offer:
+def current_offer(hub: DeviceHub, online: bool, authorized: bool = True) -> Offer:
     """Judge the hub's capabilities and the link; no device I/O (safe on the UI thread)."""
-    return Offer(pay=hub.card_payment() is not Availability.NO,
+    return Offer(pay=authorized and hub.card_payment() is not Availability.NO,
+                 authorized=authorized,
                  eid=hub.identification() is not Availability.NO,
                  receipts_on_paper=hub.paper_receipts() is not Availability.NO,
                  live_lookups=online)

@@ -37,6 +37,15 @@ from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
 from kiosk.receipts.payment import build_payment_receipt, print_paid_receipt
 from kiosk.services import card_payment
+from kiosk.services.pay_errors import (
+    AlreadyPaid,
+    KioskNotAuthorized,
+    NotPayableByCard,
+    PayError,
+    PreviousPaymentOpen,
+    ReceiptChoiceRequired,
+    SelectionUsed,
+)
 from kiosk.settings import KioskSection
 from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
 from offline_cache.sync import LinkState, SyncWorker
@@ -96,32 +105,6 @@ class Selection:
     bills: tuple[PayableBill, ...]
     total: Money  # summed once, when chosen; the terminal, journal and screens all show it
     state: SelectionState = SelectionState.OPEN
-
-
-class PayError(Exception):
-    """A pay request refused before any money moved; ``message_key`` is for the screen."""
-
-    message_key = N_("This payment cannot be made. Please start again.")
-
-
-class SelectionUsed(PayError):
-    message_key = N_("These bills were already paid. Start a new payment to pay others.")
-
-
-class AlreadyPaid(PayError):
-    message_key = N_("One of these bills was already paid a moment ago.")
-
-
-class PreviousPaymentOpen(PayError):
-    message_key = N_("The kiosk is checking an earlier payment. Please ask for help.")
-
-
-class ReceiptChoiceRequired(PayError):
-    message_key = N_("The printer is out of service. Pay only if a receipt on screen is enough.")
-
-
-class NotPayableByCard(PayError):
-    message_key = N_("This amount cannot be paid by card. Please pay it at the municipal office.")
 
 
 class PayResult(StrEnum):
@@ -235,6 +218,8 @@ class PayBills:
         terminal = self.devices.terminal
         if terminal is None:
             return PayOutcome(PayResult.NOT_PAID, TerminalUnavailable.message_key, None)
+        if self.sync is not None and self.sync.link is LinkState.REVOKED:
+            raise KioskNotAuthorized("the API revoked this kiosk: no card sale")
         selection.state = SelectionState.PAYING
         try:
             outcome = await self._charge(terminal, selection, on_progress)

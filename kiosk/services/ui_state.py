@@ -20,6 +20,7 @@ class Notices:
 
     online: bool
     faults: dict[str, str]  # device -> gettext msgid explaining it to the citizen
+    authorized: bool = True  # False: the API revoked this kiosk; no card sales until enrolled
 
 
 Listener = Callable[[Notices], None]
@@ -32,6 +33,7 @@ class UiState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._online = True
+        self._authorized = True
         self._faults: dict[str, str] = {}
         self._listeners: list[Listener] = []
 
@@ -43,12 +45,19 @@ class UiState:
     def snapshot(self) -> Notices:
         """Return the current state."""
         with self._lock:
-            return Notices(self._online, dict(self._faults))
+            return Notices(self._online, dict(self._faults), self._authorized)
 
     def set_online(self, online: bool) -> None:
         """Record whether the central API answers."""
         with self._lock:
             changed, self._online = self._online != online, online
+        if changed:
+            self._publish()
+
+    def set_authorized(self, authorized: bool) -> None:
+        """Record whether the central API still accepts this kiosk (revoked: False)."""
+        with self._lock:
+            changed, self._authorized = self._authorized != authorized, authorized
         if changed:
             self._publish()
 

@@ -116,3 +116,35 @@ def test_a_revoked_token_stops_delivery_and_keeps_the_queue(
     [waiting] = [e for e in store.outbox.view() if e.kind == "payment"]
     assert waiting.state == "pending" and _payload_kept(store)  # kept for the re-enrolment
     assert store.journal.get(ticket).state.value == "authorized"
+
+
+def test_a_revoked_kiosk_takes_no_card_payment_and_home_says_so(store, own_api_server, tmp_path):
+    import asyncio
+
+    from drivers.payment.transbank import TransbankTerminal
+    from kiosk.devices import DeviceHub
+    from kiosk.services.degraded import MSG_NOT_AUTHORIZED, current_offer
+    from kiosk.services.pay_bills import PayableBill, PayBills
+    from kiosk.services.pay_errors import KioskNotAuthorized
+    from kiosk.settings import KioskSection
+
+    kiosk = enrol_kiosk(own_api_server)
+    own_api_server.revoke(kiosk.kiosk_id)
+    worker = build_sync_worker(store, ApiUploader(kiosk.client()), TIMINGS)
+    store.outbox.enqueue_heartbeat({"app_version": "test", "devices": {}, "queue_depth": 0})
+    assert not worker.drain(store.database) and worker.link is LinkState.REVOKED
+    terminal = TransbankTerminal(str(tmp_path / "never-opened"))
+    hub = DeviceHub(None, None, terminal)
+    pay = PayBills(api=kiosk.client(), journal=store.journal, devices=hub, sync=worker,
+                   kiosk=KioskSection(id=kiosk.kiosk_id, municipality="M", languages=["es"],
+                                      data_dir=tmp_path, log_dir=tmp_path,
+                                      verification_url="https://x/verify"))
+    selection = pay.select([PayableBill("100000000001", Money(150_000), "2026-12-31")])
+    try:
+        with pytest.raises(KioskNotAuthorized):
+            asyncio.run(pay.pay(selection, lambda _: None, receipt_on_screen_ok=True))
+    finally:
+        terminal.close()
+    assert store.journal.needing_recovery() == [] and not store.journal.awaiting_staff()
+    offer = current_offer(hub, online=False, authorized=False)
+    assert not offer.pay and offer.home_notices()[0] == MSG_NOT_AUTHORIZED
