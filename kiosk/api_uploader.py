@@ -42,6 +42,7 @@ class ApiUploader:
             "submission": lambda body, key: {"case_number": self._client.submit(body, key)},
             "satisfaction": self._satisfaction,
             "heartbeat": lambda body, _key: dict(self._client.heartbeat(body)),
+            "close": lambda body, key: dict(self._client.close_batch(body, key)),
             "assistance_request": lambda body, _key: dict(
                 self._client.request_assistance(str(body["reason"]))),
         }

@@ -94,6 +94,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         demo_panel=demo_panel,
+        on_session=(runtime.daily_close.citizen if runtime.daily_close is not None
+                    else lambda _present: None),
         screenshot=screenshot,
         exit_after=exit_after,
     )

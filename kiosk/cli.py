@@ -6,6 +6,7 @@ code 2, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -140,6 +141,47 @@ def test_print(config_path: Path | None) -> None:
         click.echo(f"Test print failed: {attempt.problem}", err=True)
         sys.exit(1)
     click.echo(f"Test receipt printed (job {attempt.job_id}).")
+
+
+@cli.command("close-day")
+@config_option
+def close_day_command(config_path: Path | None) -> None:
+    """Close the card terminal's batch now, reconcile it and print the report.
+
+    For a kiosk that is not running (the running kiosk closes by itself at
+    ``daily_close.at``); it holds the data folder like the kiosk does.
+    """
+    from drivers.base import DriverError
+    from kiosk.runtime import build_runtime
+    from kiosk.services.daily_close import close_and_report
+    from offline_cache.errors import KeyFileError, StoreUnavailable
+
+    settings = _load(config_path, SITE_CONFIG)
+    try:
+        runtime = build_runtime(settings)
+    except (StoreUnavailable, KeyFileError) as err:
+        click.echo(f"Close failed: {err}", err=True)
+        sys.exit(1)
+    try:
+        terminal = runtime.devices.terminal
+        if terminal is None:
+            click.echo("Close failed: no payment terminal is configured", err=True)
+            sys.exit(1)
+        runtime.sync.start()
+        record = asyncio.run(close_and_report(
+            runtime.store.journal, runtime.store.closes, terminal, sync=runtime.sync,
+            printer=runtime.devices.printer, kiosk=settings.kiosk))
+    except DriverError as err:
+        click.echo(f"Close failed: {err}", err=True)
+        sys.exit(1)
+    finally:
+        runtime.close()
+    click.echo(f"Close {record.id}: terminal {record.terminal_count} sales, journal "
+               f"{record.kiosk_count}; town hall: {record.api_status}; "
+               f"{len(record.differences)} differences")
+    for difference in record.differences:
+        click.echo(f"  - {difference}")
+    sys.exit(1 if record.differences else 0)
 
 
 def main() -> None:

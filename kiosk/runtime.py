@@ -24,6 +24,7 @@ from drivers.worker import DeviceWorker
 from kiosk import __version__
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from kiosk.daily_close_schedule import DailyCloseSchedule
 from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
 from kiosk.heartbeat import HeartbeatReporter
@@ -55,6 +56,7 @@ class Runtime:
     print_jobs_db: OfflineDatabase | None = None  # the printer's own connection to the store
     data_lock: int | None = None  # flock on the data folder (lock_data_dir), held until close
     heartbeat: HeartbeatReporter | None = None
+    daily_close: DailyCloseSchedule | None = None
     payment_watch: PaymentWatch = field(init=False)
     _devices_started: bool = field(default=False, init=False)
     _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
@@ -82,6 +84,8 @@ class Runtime:
         self.sync.start()
         if self.heartbeat is not None:
             self.heartbeat.start()
+        if self.daily_close is not None:
+            self.daily_close.start()
 
     def _refresh_catalog(self) -> None:
         before = self.store.catalog.cached()
@@ -130,6 +134,8 @@ class Runtime:
             self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
         if self.heartbeat is not None:
             self.heartbeat.stop()
+        if self.daily_close is not None:
+            self.daily_close.stop()
         self.payment_watch.stop()
         self.sync.stop()
         self.devices.close()
@@ -170,8 +176,9 @@ def build_runtime(settings: Settings) -> Runtime:
     sync = build_sync_worker(store, uploader, settings.offline)
     heartbeat = HeartbeatReporter(store, devices, sync, version=__version__,
                                   interval_s=settings.api.heartbeat_interval_s)
+    daily_close = DailyCloseSchedule(settings.daily_close, settings.kiosk, store, devices, sync)
     return Runtime(store, api, uploader, sync, UiState(), devices, print_jobs_db, data_lock,
-                   heartbeat)
+                   heartbeat, daily_close)
 
 
 def open_store(settings: Settings) -> OfflineStore:

@@ -103,6 +103,11 @@ class OfflineSection(_Section):
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 50  # outbox items per sync round
 
 
+class DailyCloseSection(_Section):
+    enabled: bool = True
+    at: str = Field(default="23:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # local time
+
+
 class LoggingSection(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_bytes: Annotated[int, Field(ge=10_000)] = 5_000_000
@@ -123,6 +128,7 @@ class Settings(_Section):
     api: ApiSection
     devices: DevicesSection = DevicesSection()
     offline: OfflineSection = OfflineSection()
+    daily_close: DailyCloseSection = DailyCloseSection()
     logging: LoggingSection = LoggingSection()
     demo: DemoSection = DemoSection()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from offline_cache.closes import record_answer
 from offline_cache.database import OfflineDatabase, utc_now
 from offline_cache.errors import IllegalTransition
 from offline_cache.journal import Journal
@@ -78,6 +79,8 @@ def confirm(
         try:
             if item.kind == "payment" and item.ref_id is not None:
                 journal.synced_in(tx, item.ref_id)
+            elif item.kind == "close" and item.ref_id is not None:
+                record_answer(tx, item.ref_id, response)
             elif item.kind == "submission" and item.ref_id is not None:
                 submissions.synced_in(tx, item.ref_id, str(response.get("case_number", "")))
         except IllegalTransition as err:  # the server has it: never resend; flag the row

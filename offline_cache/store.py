@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from offline_cache.catalog import CatalogCache
+from offline_cache.closes import CloseBook
 from offline_cache.crypto import RecordCipher, load_or_create_key
 from offline_cache.database import OfflineDatabase, open_database
 from offline_cache.errors import KeyFileError
@@ -26,6 +27,7 @@ class OfflineStore:
     outbox: Outbox
     catalog: CatalogCache
     search: CatalogSearch
+    closes: CloseBook
 
     @classmethod
     def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
@@ -44,10 +46,12 @@ class OfflineStore:
         except KeyFileError:
             database.close()
             raise
+        journal = Journal(database, cipher)
         return cls(
-            database=database, cipher=cipher, journal=Journal(database, cipher),
+            database=database, cipher=cipher, journal=journal,
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
             catalog=CatalogCache(database), search=CatalogSearch(database),
+            closes=CloseBook(database, cipher, journal),
         )
 
     def close(self) -> None:

@@ -58,6 +58,8 @@ class ShellOptions:
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
+    # told True when a citizen starts and False at the wipe (the daily close waits for it)
+    on_session: Callable[[bool], None] = field(default=lambda _present: None)
     transition_s: float = 0.0  # 0: screens change at once (see bench/ui_bench.py)
     screenshot: Path | None = None
     exit_after: float | None = None

@@ -64,6 +64,7 @@ class SessionController:
         """First touch: a new citizen starts at home."""
         self.scope.session.start()
         self.timer.start()
+        self._options.on_session(True)
         self.go("home")
 
     def end(self) -> None:
@@ -82,6 +83,7 @@ class SessionController:
         transition, self._manager.transition = self._manager.transition, NoTransition()
         self._manager.current = "attract"
         self._manager.transition = transition
+        self._options.on_session(False)
 
     def mark_assisted(self) -> None:
         """An assistant is coming: give this session the assisted mode's longer timeouts."""

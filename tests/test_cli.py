@@ -141,3 +141,28 @@ def test_test_print_command_explains_a_missing_printer(tmp_path, loopback_port):
     result = kiosk("test-print", "--config", str(path))
     assert result.returncode == 1
     assert "Test print failed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_close_day_command_closes_the_batch_prints_the_report_and_says_it_matches(
+        tmp_path, serial_pair, api_kiosk):
+    from drivers.printer.simulator import PrinterSimulator
+    from kiosk.enrolment import save_enrolment
+
+    with PrinterSimulator() as printer:
+        path = write_config(tmp_path, {
+            "kiosk": {"id": api_kiosk.kiosk_id},
+            "api": {"url": api_kiosk.base_url},
+            "devices": {"eid": {"type": "none"}, "printer": {"port": printer.listen()},
+                        "payment": {"port": serial_pair.kiosk_end}},
+        })
+        save_enrolment(tmp_path / "data" / "enrolment.json",
+                       {"kiosk_id": api_kiosk.kiosk_id, "token": api_kiosk.token})
+        terminal = TerminalSimulator(SerialDevicePort(serial_pair.device_end)).start()
+        terminal.memory.foreign_sale(3_000)  # a sale the kiosk never made
+        result = kiosk("close-day", "--config", str(path))
+        terminal.stop()
+        (report,) = printer.wait_for_jobs(1)
+    assert result.returncode == 1, result.stderr  # a difference: the technician must look
+    assert "Close 1: terminal 1 sales, journal 0" in result.stdout
+    assert "ticket 900001" in result.stdout and "ticket 900001" in report.text
+    assert terminal.memory.closes == 1 and "Cierre diario" in report.text

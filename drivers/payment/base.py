@@ -43,6 +43,7 @@ class SaleResult:
     operation_number: str | None = None
     card_type: str | None = None
     card_last4: str | None = None
+    terminal_id: str | None = None  # which terminal answered (the batch close reports it)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ def parse_sale(data: bytes, expected: str = SALE_ANSWER) -> SaleResult | None:
         operation_number=operation if approved else None,
         card_type=_text(fields[11]) if approved else None,
         card_last4=_last4(fields[9]) if approved else None,
+        terminal_id=_text(fields[3]),
     )
 
 

@@ -124,10 +124,11 @@ def layout(receipt: Receipt, width_chars: int) -> list[Block]:
                    for t in wrap(f" {receipt.status_text.upper()} ", width_chars)]
     blocks.append(FeedBlock())
     link = receipt.verification_url
-    blocks += [QrBlock(link), FeedBlock()]
-    blocks.append(TextBlock(labels["verify"], "center"))
-    blocks += [TextBlock(t, "center") for t in wrap_url(link, width_chars)]
-    blocks.append(FeedBlock())
+    if link:  # a staff report has nothing for the public verification page
+        blocks += [QrBlock(link), FeedBlock()]
+        blocks.append(TextBlock(labels["verify"], "center"))
+        blocks += [TextBlock(t, "center") for t in wrap_url(link, width_chars)]
+        blocks.append(FeedBlock())
     blocks += [BarcodeBlock(receipt.reference), FeedBlock()]
     if receipt.footer:
         blocks.append(FeedBlock())

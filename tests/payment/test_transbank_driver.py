@@ -42,7 +42,8 @@ def test_approved_sale_reports_progress_and_keeps_only_allowed_card_data(
     assert result.card_last4 == sale.last4 and result.card_type == sale.card_type
     kept = {f.name for f in dataclasses.fields(SaleResult)}
     assert kept - CARD_FIELDS == {"ticket", "amount_cents", "approved", "outcome",
-                                  "response_code", "message_key"}
+                                  "response_code", "message_key", "terminal_id"}
+    assert result.terminal_id == terminal_line.memory.terminal_id
     assert "*" not in repr(result)  # the masked account number on the wire is dropped
 
 
