@@ -23,6 +23,11 @@ from offline_cache.journal import Journal, Payment, PaymentState
 
 CONFIRMED = N_("Payment confirmed")
 TITLE = N_("Payment receipt")
+CHECKING_TITLE = N_("Payment being checked")
+CHECKING_STATUS = N_("Being checked: you will not be charged twice")
+CHECKING_NOTE = N_("The card terminal did not give us a clear answer. Staff will check this "
+                   "payment with the bank. Keep this receipt: its reference proves what you "
+                   "tried to pay.")
 
 
 def payment_reference(payment: Payment) -> str:
@@ -51,6 +56,23 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
         status_text=text(PENDING_CONFIRMATION if pending else CONFIRMED),
         footer=footer, currency=payment.amount.currency, locale=PAPER_LOCALE,
         language=language)
+
+
+def build_checking_receipt(kiosk: KioskSection, payment: Payment,
+                           descriptions: Mapping[str, Mapping[str, str]], *,
+                           issued_at: datetime, language: str) -> Receipt:
+    """Describe a payment nobody can prove yet: what was tried, and that it is checked."""
+    text = load_catalog(language)._
+    lines = tuple(
+        ReceiptLine(_describe(descriptions.get(bill.reference, {}), language, bill.reference),
+                    bill.amount.cents, bill.reference)
+        for bill in payment.bills)
+    return Receipt(
+        header=header(kiosk, issued_at, text(CHECKING_TITLE)), lines=lines,
+        reference=payment_reference(payment),
+        verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
+        status_text=text(CHECKING_STATUS), footer=(text(CHECKING_NOTE), text(THANKS)),
+        currency=payment.amount.currency, locale=PAPER_LOCALE, language=language)
 
 
 async def print_paid_receipt(printer: ReceiptPrinter | None, journal: Journal,

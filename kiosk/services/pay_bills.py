@@ -35,7 +35,12 @@ from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
-from kiosk.receipts.payment import build_payment_receipt, print_paid_receipt
+from kiosk.receipts.payment import (
+    build_checking_receipt,
+    build_payment_receipt,
+    print_paid_receipt,
+)
+from kiosk.receipts.printing import print_receipt
 from kiosk.services import card_payment
 from kiosk.services.pay_errors import (
     AlreadyPaid,
@@ -235,7 +240,7 @@ class PayBills:
         selection.state = SelectionState.SEALED
         self._paid.update(bill.reference for bill in selection.bills)
         if outcome.status is card_payment.PaymentStatus.CHECKING:
-            return PayOutcome(PayResult.CHECKING, outcome.message_key, outcome.payment)
+            return await self._issue_checking(outcome, selection)
         return await self._issue_receipt(outcome.payment, selection)
 
     async def _charge(self, terminal: PaymentTerminal, selection: Selection,
@@ -254,6 +259,18 @@ class PayBills:
             self.kiosk, payment, {b.reference: b.description for b in selection.bills},
             issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
         return await self._print(payment, receipt, pending)
+
+    async def _issue_checking(self, outcome: card_payment.PaymentOutcome,
+                              selection: Selection) -> PayOutcome:
+        """Give the citizen a 'being checked' receipt with the reference to show staff."""
+        payment = outcome.payment
+        receipt = build_checking_receipt(
+            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            issued_at=datetime.now().astimezone(), language=self.language)
+        attempt = await print_receipt(self.devices.printer, receipt,
+                                      f"ticket {payment.ticket:06d} being checked")
+        return PayOutcome(PayResult.CHECKING, outcome.message_key, payment, receipt,
+                          attempt.job_id)
 
     async def _confirmed(self, ticket: int) -> bool:
         """Give the sync worker a moment to deliver the payment (False: still pending)."""

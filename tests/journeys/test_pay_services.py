@@ -174,7 +174,11 @@ def test_a_line_lost_mid_sale_seals_the_selection_and_blocks_new_sales_until_rec
     fresh = pay_rig.service.select([other])
     with pytest.raises(PreviousPaymentOpen):
         pay(pay_rig.service, fresh)  # the unknown row must be settled first
-    assert fresh.state is SelectionState.OPEN and pay_rig.printer.jobs == []
+    assert fresh.state is SelectionState.OPEN
+    # one paper only: the first citizen's "being checked" receipt, with her reference
+    (slip,) = pay_rig.printer.jobs
+    assert "Pago en revisión" in slip.text and f"PAG-{outcome.payment.ticket:06d}" in slip.text
+    assert outcome.receipt is not None and outcome.receipt.status_text.startswith("En revisi")
     assert pay_rig.line.memory.sale_commands == 1
 
 
