@@ -7,10 +7,13 @@ start costs ~0.4 s of imports); each run is still a separate process with its ow
 connections and HTTP session, killed with SIGKILL.
 
 One run = what a kiosk does after a power cut: recover payments left ``authorizing`` or
-``unknown`` (asking the terminal for its last sale by ticket), drain the outbox, then serve
-new payments and a submission and drain again. The card terminal is simulated here,
-deterministically, with its own durable ledger (a JSON-lines file written with fsync, like
-the terminal's memory): the ledger's approved sales are the ground truth of money taken.
+``unknown`` with the product's own recovery (:func:`kiosk.services.payment_recovery.settle`,
+asking the terminal for its sale by ticket), drain the outbox, serve new payments (receipt
+noted in the journal) and a submission, drain again, then run the product's daily close
+(:func:`kiosk.services.daily_close.close_day`) every other run. The card terminal is
+simulated here, deterministically, with its own durable ledger (a JSON-lines file written
+with fsync, like the terminal's memory): the ledger's approved sales are the ground truth
+of money taken, and its close markers delimit the batches.
 ``kill_at = "point:n"`` SIGKILLs the run at the n-th pass through a named point.
 """
 
@@ -25,8 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from common.money import Money
+from drivers.payment.base import BatchTotals, CloseResult, SaleResult
+from drivers.payment.codes import Outcome
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from kiosk.services.daily_close import close_day
+from kiosk.services.payment_recovery import settle
 from offline_cache.journal import PaidBill, PaymentState
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
@@ -37,9 +44,13 @@ POINTS = (
     "after_terminal",  # the terminal took the money; the journal does not know yet
     "after_unknown",  # the terminal's answer was lost; recovery has not run yet
     "after_record",  # outcome journaled (+ upload queued); no receipt yet
+    "after_receipt",  # the receipt is noted in the journal
     "after_submission",  # submission queued
     "after_upload",  # the server recorded the item; the kiosk has not acknowledged it
     "after_ack",  # acknowledged
+    "after_batch_read",  # the close read the terminal's batch; nothing closed yet
+    "after_terminal_close",  # the terminal closed its batch; the journal does not know yet
+    "after_close_record",  # the close is stored and its report queued
 )
 
 
@@ -62,8 +73,8 @@ class Crasher:
 class TerminalLedger:
     """The simulated terminal: a deterministic outcome per ticket, remembered durably."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, crasher: Crasher) -> None:
+        self.path, self.crasher = path, crasher
 
     @staticmethod
     def outcome(ticket: int) -> tuple[str, bool]:
@@ -74,23 +85,61 @@ class TerminalLedger:
         result, _lost = self.outcome(ticket)
         entry = {"ticket": ticket, "amount_cents": amount_cents, "result": result,
                  "authorization_code": f"A{ticket:05d}", "operation_number": f"{ticket:06d}"}
+        self._append(entry)
+        return entry
+
+    def _append(self, entry: dict[str, Any]) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, (json.dumps(entry) + "\n").encode())
             os.fsync(fd)
         finally:
             os.close(fd)
-        return entry
 
-    def last_sale(self, ticket: int) -> dict[str, Any] | None:
+    def _entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
-            return None
+            return []
+        return [json.loads(line) for line in self.path.read_text().splitlines()]
+
+    def sale_of(self, ticket: int) -> dict[str, Any] | None:
         found = None
-        for line in self.path.read_text().splitlines():
-            entry = json.loads(line)
-            if entry["ticket"] == ticket:
+        for entry in self._entries():
+            if entry.get("ticket") == ticket:
                 found = entry
         return found
+
+    @staticmethod
+    def result(entry: dict[str, Any]) -> SaleResult:
+        approved = entry["result"] == "approved"
+        return SaleResult(entry["ticket"], entry["amount_cents"], approved,
+                          Outcome.APPROVED if approved else Outcome.DECLINED,
+                          "00" if approved else "05", "",
+                          entry["authorization_code"] if approved else None,
+                          entry["operation_number"] if approved else None, "DB", "4321",
+                          "LEDGER01")
+
+    # -- what daily_close.close_day asks of a terminal --------------------------------
+    def batch_detail(self) -> list[SaleResult]:
+        batch: list[SaleResult] = []
+        for entry in self._entries():
+            if entry.get("close"):
+                batch = []
+            elif entry["result"] == "approved":
+                batch.append(self.result(entry))
+        return batch
+
+    def batch_totals(self) -> BatchTotals:
+        batch = self.batch_detail()
+        return BatchTotals(len(batch), sum(s.amount_cents for s in batch))
+
+    def close_day(self) -> CloseResult:
+        self.crasher.point("after_batch_read")
+        self._append({"close": True})
+        self.crasher.point("after_terminal_close")
+        return CloseResult(True, "00", "")
+
+    def last_sale(self) -> SaleResult | None:  # unused: recovery asks by ticket here
+        return None
 
 
 class CrashingUploader(ApiUploader):
@@ -106,23 +155,17 @@ class CrashingUploader(ApiUploader):
         return answer
 
 
-def _authorize(store: OfflineStore, ticket: int, sale: dict[str, Any]) -> None:
-    if sale["result"] == "approved":
-        store.journal.record_authorized(
-            ticket, authorization_code=sale["authorization_code"],
-            operation_number=sale["operation_number"], card_type="DB", card_last4="4321")
-    else:
-        store.journal.record_declined(ticket, code="05")
+def _answer(store: OfflineStore, terminal: TerminalLedger, ticket: int,
+            sale: dict[str, Any] | None) -> None:
+    """Apply the terminal's answer with the product's rule (unproven when it has none)."""
+    last = None if sale is None else terminal.result(sale)
+    settle(store.journal, terminal, store.journal.get(ticket), last)  # type: ignore[arg-type]
 
 
 def recover(store: OfflineStore, terminal: TerminalLedger) -> None:
-    """Settle payments left authorizing/unknown with the terminal's last sale by ticket."""
+    """Settle payments left authorizing/unknown with the terminal's sale by ticket."""
     for payment in store.journal.needing_recovery():
-        sale = terminal.last_sale(payment.ticket)
-        if sale is None:  # the terminal never saw this ticket: no money was taken
-            store.journal.record_declined(payment.ticket, code="no_sale")
-        else:
-            _authorize(store, payment.ticket, sale)
+        _answer(store, terminal, payment.ticket, terminal.sale_of(payment.ticket))
 
 
 def _drain(store: OfflineStore, worker: SyncWorker, crasher: Crasher) -> None:
@@ -136,7 +179,7 @@ def run(command: dict[str, Any]) -> None:
     """One kiosk life: recover, drain, serve, drain."""
     folder = Path(command["dir"])
     crasher = Crasher(command.get("kill_at"))
-    terminal = TerminalLedger(folder / "terminal.jsonl")
+    terminal = TerminalLedger(folder / "terminal.jsonl", crasher)
     store = OfflineStore.open(folder / "kiosk.db", folder / "kiosk.key")
     client = ApiClient(command["api"], token=command["token"], connect_timeout_s=2,
                        read_timeout_s=5, retries=0)
@@ -158,14 +201,19 @@ def run(command: dict[str, Any]) -> None:
             crasher.point("after_unknown")
             recover(store, terminal)
         else:
-            _authorize(store, payment.ticket, sale)
+            _answer(store, terminal, payment.ticket, sale)
         crasher.point("after_record")
         if store.journal.get(payment.ticket).state is PaymentState.AUTHORIZED:
             store.journal.record_receipt_printed(payment.ticket)
+            crasher.point("after_receipt")
     submission = store.submissions.create(command["procedure_id"], command["form"], None)
     store.submissions.queue(submission.id)
     crasher.point("after_submission")
     _drain(store, worker, crasher)
+    if command.get("close"):
+        close_day(store.journal, store.closes, terminal)  # type: ignore[arg-type]
+        crasher.point("after_close_record")
+        _drain(store, worker, crasher)
     store.close()
 
 

@@ -1,4 +1,4 @@
-"""Acceptance 1: SIGKILL a kiosk 100+ times mid-payment and mid-sync; money stays exact.
+"""SIGKILL a kiosk 500+ times mid-sale, mid-receipt, mid-sync and mid-close; money stays exact.
 
 A warm zygote (tests/offline/crash_child.py) forks one kiosk run per cycle against the real
 reference API on loopback. Most cycles die at a named point (between the journal write and
@@ -7,7 +7,8 @@ are killed by this test after a random delay. After every restart the run first 
 and drains. Invariants, checked against the server's own database after every cycle:
 no payment the terminal did not approve, no payment twice; after every run that finished
 (it recovered and drained) and after the last clean run, every approved sale exactly once;
-at the end, every queued submission exactly once.
+at the end, every queued submission exactly once, every approved payment counted by exactly
+one daily close, and every row recovery could not prove is one the terminal never charged.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from kiosk.simulated.api import ApiServer, enrol_kiosk
 from tests.offline.crash_child import POINTS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MIN_KILLS = 100
-MAX_CYCLES = 220
-TIME_BUDGET_S = 50.0
+MIN_KILLS = 500
+MAX_CYCLES = 1100
+TIME_BUDGET_S = 150.0
 
 
 class Zygote:
@@ -75,7 +76,8 @@ def _ledger(folder: Path) -> dict[int, dict[str, object]]:
     if path.exists():
         for line in path.read_text().splitlines():
             entry = json.loads(line)
-            sales[entry["ticket"]] = entry
+            if "ticket" in entry:  # not a close marker
+                sales[entry["ticket"]] = entry
     return sales
 
 
@@ -112,6 +114,7 @@ def test_sigkill_at_any_point_never_loses_or_duplicates_money(tmp_path, api_serv
     folder.mkdir()
     rng = random.Random(4)
     schedule = [f"{point}:{n}" for n in (1, 2, 1, 3) for point in POINTS]
+    closing = ("after_batch_read", "after_terminal_close", "after_close_record")
     command = {"dir": str(folder), "api": server.base_url, "token": kiosk.token,
                "payments": 2, **valid_submission}
     zygote = Zygote()
@@ -125,7 +128,8 @@ def test_sigkill_at_any_point_never_loses_or_duplicates_money(tmp_path, api_serv
             else:
                 label = kill_at = schedule[scheduled % len(schedule)]
                 scheduled, delay = scheduled + 1, None
-            code = zygote.run({**command, "kill_at": kill_at}, delay)
+            close = cycles % 2 == 1 or (kill_at or "").split(":")[0] in closing
+            code = zygote.run({**command, "kill_at": kill_at, "close": close}, delay)
             exits[code] += 1
             if code == -signal.SIGKILL:
                 kills[label.split(":")[0]] += 1
@@ -136,7 +140,8 @@ def test_sigkill_at_any_point_never_loses_or_duplicates_money(tmp_path, api_serv
                 approved = [t for t, s in _ledger(folder).items() if s["result"] == "approved"]
                 assert recorded == len(approved), "an approved sale is missing on the server"
             cycles += 1
-        assert zygote.run({**command, "kill_at": None, "payments": 0}, None) == 0  # clean run
+        assert zygote.run({**command, "kill_at": None, "payments": 0, "close": True},
+                          None) == 0  # a clean run, with a last close
     finally:
         zygote.close()
     recorded = _check_no_phantom_and_no_duplicate(server, kiosk.kiosk_id, folder)
@@ -149,7 +154,13 @@ def test_sigkill_at_any_point_never_loses_or_duplicates_money(tmp_path, api_serv
         "SELECT idempotency_key FROM submissions WHERE state != 'created'").fetchall()
     pending = kiosk_db.execute("SELECT count(*) FROM outbox WHERE state != 'delivered'")
     left = pending.fetchone()[0]
+    unclosed = kiosk_db.execute("SELECT ticket FROM payments WHERE authorization_code IS NOT NULL"
+                                " AND close_id IS NULL").fetchall()
+    unproven = {t for (t,) in kiosk_db.execute(
+        "SELECT ticket FROM payments WHERE state = 'unknown'").fetchall()}
     kiosk_db.close()
+    assert unclosed == [], "an approved payment no daily close counted"
+    assert not unproven & set(approved), "a charged sale was left unknown"
     cases = Counter(r[1] for r in _server_rows(server, kiosk.kiosk_id, "cases"))
     assert cases == Counter(r[0] for r in queued)  # each queued submission exactly once
     assert left == 0
@@ -159,5 +170,6 @@ def test_sigkill_at_any_point_never_loses_or_duplicates_money(tmp_path, api_serv
     print(f"terminal sales {len(ledger)}, approved {len(approved)},"
           f" server payments {recorded} (each exactly once), submissions {len(cases)}")
     assert kills.total() >= MIN_KILLS
-    for point in ("after_begin", "after_terminal", "after_upload", "after_ack", "random"):
+    for point in ("after_begin", "after_terminal", "after_receipt", "after_upload", "after_ack",
+                  "after_batch_read", "after_terminal_close", "after_close_record", "random"):
         assert kills[point] > 0, f"no run was killed at {point}"
