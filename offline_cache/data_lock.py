@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -28,6 +29,7 @@ def lock_data_dir(folder: Path) -> int:
         os.close(fd)
         raise StoreUnavailable(f"{folder} is in use by another kiosk process",
                                reason="in_use") from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
+    with contextlib.suppress(OSError):  # the pid is for technicians; a full disk may refuse it
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
     return fd
