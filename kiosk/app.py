@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -67,8 +68,16 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
 
     store = runtime.store
     catalog = OfflineBrowseCatalog(store.catalog, store.search)
-    # A newer catalog arrives on a background thread; the screens read it on Kivy's thread.
-    runtime.on_catalog_updated(lambda: Clock.schedule_once(lambda _dt: catalog.reload()))
+    between = BetweenCitizens(catalog.reload)
+    # A newer catalog arrives on a background thread; the screens read it on Kivy's thread,
+    # and only between two citizens (a fee never changes under someone's finger).
+    runtime.on_catalog_updated(lambda: Clock.schedule_once(lambda _dt: between.request()))
+
+    def session(present: bool) -> None:
+        between.citizen(present)
+        if runtime.daily_close is not None:
+            runtime.daily_close.citizen(present)
+
     reader = runtime.devices.eid
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
@@ -94,8 +103,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         demo_panel=demo_panel,
-        on_session=(runtime.daily_close.citizen if runtime.daily_close is not None
-                    else lambda _present: None),
+        on_session=session,
         screenshot=screenshot,
         exit_after=exit_after,
     )
@@ -144,6 +152,27 @@ def restart_process() -> NoReturn:
     log.info("restarting: %s", " ".join(argv))
     logging.shutdown()
     os.execv(sys.executable, argv)
+
+
+class BetweenCitizens:
+    """Run an action now if nobody is at the kiosk, else once the citizen's session ends."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action, self._present, self._pending = action, False, False
+
+    def request(self) -> None:
+        """Ask for the action (Kivy's thread)."""
+        if self._present:
+            self._pending = True
+        else:
+            self._action()
+
+    def citizen(self, present: bool) -> None:
+        """Be told when a citizen starts and when the session is wiped (Kivy's thread)."""
+        self._present = present
+        if not present and self._pending:
+            self._pending = False
+            self._action()
 
 
 def run_shell(shell: KioskShell) -> None:

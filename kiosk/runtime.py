@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from drivers.worker import DeviceWorker
 from kiosk import __version__
 from kiosk.api import ApiClient
 from kiosk.api_uploader import ApiUploader
+from kiosk.catalog_refresh import CatalogRefresh
 from kiosk.daily_close_schedule import DailyCloseSchedule
 from kiosk.devices import DeviceHub
 from kiosk.enrolment import EnrolmentFileError, load_enrolment
@@ -34,7 +34,6 @@ from kiosk.settings import OfflineSection, Settings
 from offline_cache.data_lock import lock_data_dir
 from offline_cache.database import OfflineDatabase
 from offline_cache.delivery import Uploader
-from offline_cache.errors import CatalogUnavailable
 from offline_cache.print_jobs import PrintJobStore
 from offline_cache.store import OfflineStore
 from offline_cache.sync import LinkState, SyncStatus, SyncWorker
@@ -59,15 +58,17 @@ class Runtime:
     daily_close: DailyCloseSchedule | None = None
     payment_watch: PaymentWatch = field(init=False)
     _devices_started: bool = field(default=False, init=False)
-    _catalog_listeners: list[Callable[[], None]] = field(default_factory=list, init=False)
-    _catalog_thread: threading.Thread | None = field(default=None, init=False)
+    catalog_interval_s: float = 900.0
+    catalog_refresh: CatalogRefresh = field(init=False)
 
     def __post_init__(self) -> None:
         self.payment_watch = PaymentWatch(self.store.journal, self.devices, DEVICE_REFRESH_S)
+        self.catalog_refresh = CatalogRefresh(self.store.catalog, self.uploader,
+                                              self.catalog_interval_s)
 
     def on_catalog_updated(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` (from a background thread) when a newer catalog is stored."""
-        self._catalog_listeners.append(listener)
+        self.catalog_refresh.on_updated(listener)
 
     def start(self) -> None:
         """Start the devices, settle open payments, refresh the catalog and start syncing."""
@@ -78,26 +79,13 @@ class Runtime:
         self.payment_watch.start()
         self.sync.subscribe(self._link_changed)
         # The cached catalog serves at once; a slow or absent API must not delay start-up.
-        self._catalog_thread = threading.Thread(target=self._refresh_catalog,
-                                                name="catalog-refresh", daemon=True)
-        self._catalog_thread.start()
+        self.sync.subscribe(self.catalog_refresh.link_changed)
+        self.catalog_refresh.start()
         self.sync.start()
         if self.heartbeat is not None:
             self.heartbeat.start()
         if self.daily_close is not None:
             self.daily_close.start()
-
-    def _refresh_catalog(self) -> None:
-        before = self.store.catalog.cached()
-        try:
-            catalog = self.store.catalog.current(self.uploader)
-        except CatalogUnavailable as err:
-            log.warning("no catalog yet (%s); browsing is empty until the first sync", err)
-            return
-        log.info("catalog version %s ready", catalog.version)
-        if before is None or before.version != catalog.version:
-            for listener in list(self._catalog_listeners):
-                listener()
 
     def start_devices(self) -> None:
         """Feed device statuses to the UI state and start the e-ID reader's card watch."""
@@ -130,8 +118,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the sync worker and the devices, then release the API session and the database."""
-        if self._catalog_thread is not None:
-            self._catalog_thread.join(timeout=30)  # bounded by the API client's own timeouts
+        self.catalog_refresh.stop()  # bounded by the API client's own timeouts
         if self.heartbeat is not None:
             self.heartbeat.stop()
         if self.daily_close is not None:
@@ -178,7 +165,7 @@ def build_runtime(settings: Settings) -> Runtime:
                                   interval_s=settings.api.heartbeat_interval_s)
     daily_close = DailyCloseSchedule(settings.daily_close, settings.kiosk, store, devices, sync)
     return Runtime(store, api, uploader, sync, UiState(), devices, print_jobs_db, data_lock,
-                   heartbeat, daily_close)
+                   heartbeat, daily_close, settings.offline.catalog_refresh_s)
 
 
 def open_store(settings: Settings) -> OfflineStore:

@@ -101,6 +101,7 @@ class OfflineSection(_Section):
     base_backoff_s: Seconds = 1  # first retry delay; doubles per failure (jittered)
     max_backoff_s: Seconds = 300
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 50  # outbox items per sync round
+    catalog_refresh_s: Seconds = 900  # the catalog is checked again this often (ETag: cheap)
 
 
 class DailyCloseSection(_Section):

@@ -41,10 +41,10 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     install_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(public.router, responses=ERRORS)
-    for module in (kiosks, assistance, closes, payments):
+    for module in (kiosks, assistance, closes, payments, catalog):
         app.include_router(module.router, responses=ERRORS)
         app.include_router(module.staff, responses=ERRORS)
-    for module in (catalog, debts, cases, eid, telemetry):
+    for module in (debts, cases, eid, telemetry):
         app.include_router(module.router, responses=ERRORS)
     app.include_router(fleet.staff, responses=ERRORS)
     return app

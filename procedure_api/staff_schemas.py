@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from procedure_api.schemas import (
     AssistanceRequest,
     CloseAnswer,
+    Fee,
     HeartbeatIn,
     KioskId,
     PaymentBill,
@@ -97,3 +98,16 @@ class AssistanceList(BaseModel):
 class Acknowledgement(RequestBody):
     staff_name: Annotated[Text, Field(min_length=1, max_length=100)]
 
+
+
+class ProcedureChange(BaseModel):
+    """What staff may change of a procedure from the console: its fee, or its withdrawal."""
+
+    model_config = ConfigDict(extra="forbid")
+    fee: Fee | None = None
+    withdrawn: bool | None = None
+
+
+class ProcedureChanged(BaseModel):
+    procedure_id: str
+    version: str  # the catalog version kiosks will fetch next

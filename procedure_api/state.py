@@ -33,6 +33,10 @@ class ServerState:
             self._catalog = build_catalog_snapshot(self.db)
         return self._catalog
 
+    def catalog_changed(self) -> None:
+        """Forget the snapshot: staff changed a procedure (a new version and ETag follow)."""
+        self._catalog = None
+
 
 
 def build_catalog_snapshot(db: Database) -> CatalogSnapshot:
@@ -40,8 +44,8 @@ def build_catalog_snapshot(db: Database) -> CatalogSnapshot:
     with db.transaction() as conn:
         categories = [json.loads(r[0]) for r in conn.execute(
             "SELECT data FROM categories ORDER BY position")]
-        procedures = [json.loads(r[0]) for r in conn.execute(
-            "SELECT data FROM procedures ORDER BY position")]
+        procedures = [data for r in conn.execute("SELECT data FROM procedures ORDER BY position")
+                      if not (data := json.loads(r[0])).get("withdrawn")]
     content: dict[str, Any] = {"categories": categories, "procedures": procedures}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     version = hashlib.sha256(canonical).hexdigest()[:16]

@@ -216,6 +216,16 @@ class Bridge:
             self.cmd_tap(" " if char == " " else char)
         return True
 
+    def cmd_end_session(self) -> bool:
+        """End the citizen's session now, as the inactivity wipe does."""
+        self.app.session.end()
+        return True
+
+    def cmd_refresh_screen(self) -> bool:
+        """Redraw the current screen from what it loaded (as a language switch does)."""
+        self._screen().refresh()
+        return True
+
     def cmd_warn_now(self) -> bool:
         """Show the inactivity warning at once (for screenshots; the timing has its test)."""
         self.app.session.timer._cancel()
