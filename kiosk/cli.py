@@ -1,4 +1,4 @@
-"""The ``kiosk`` command: run, demo, doctor.
+"""The ``kiosk`` command: run, demo, doctor, enrol, test-print, close-day.
 
 Configuration problems print one plain line naming file, key and problem and exit with
 code 2, never a traceback.

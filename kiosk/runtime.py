@@ -1,10 +1,11 @@
-"""The kiosk's running infrastructure: offline store, API client, sync worker, devices.
+"""The kiosk's running infrastructure: store, API client, sync, devices and background jobs.
 
 Built once by the composition root (building does no device I/O), started before the first
 citizen and always closed, so threads, ports and the database never outlive the app.
 :meth:`Runtime.start` settles payments a crash or a lost answer left open BEFORE the
 kiosk serves anyone (the architecture's rule); while any stays open, card_payment.pay
-refuses new sales.
+refuses new sales. The background jobs (payment watch, heartbeat, catalog refresh, daily
+close) start with it and stop at close.
 """
 
 from __future__ import annotations

@@ -147,6 +147,15 @@ def _connect(path: Path) -> sqlite3.Connection:
 CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
+def is_corruption(err: BaseException) -> bool:
+    """Tell proven corruption (salvage) from any other failure (out of service, file kept).
+
+    Extended codes (SQLITE_CORRUPT_INDEX = 779 ...) carry the primary code in the low byte.
+    """
+    code = getattr(err, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in CORRUPTION_CODES
+
+
 class _Corrupt(Exception):
     """Proof that the file is damaged (not merely unreadable right now)."""
 
@@ -246,8 +255,7 @@ def open_database(path: Path) -> OfflineDatabase:
     except (_Corrupt, sqlite3.DatabaseError, OSError) as err:
         if conn is not None:
             conn.close()
-        if not isinstance(err, _Corrupt) and (
-                getattr(err, "sqlite_errorcode", None) not in CORRUPTION_CODES):
+        if not isinstance(err, _Corrupt) and not is_corruption(err):
             raise unavailable(path, err) from err
         reason = str(err)
     return _replace_corrupt(path, reason)

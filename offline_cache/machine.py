@@ -5,7 +5,7 @@ We chose a table over a state-machine library (python-statemachine, transitions)
 the state lives in SQLite, not in a Python object: a transition is one conditional
 ``UPDATE ... WHERE state = ?`` inside a write transaction, and a library would keep a second,
 in-memory copy of the state that can disagree with the durable one after a crash. The table
-is also what the docs and tests enumerate (see docs/ARCHITECTURE.md, "Offline cache").
+is also what the docs and tests enumerate (see docs/ARCHITECTURE.md, "Money path").
 """
 
 from __future__ import annotations

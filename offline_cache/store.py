@@ -31,8 +31,10 @@ class OfflineStore:
 
     @classmethod
     def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
-        """Open (or create) the store; a damaged database is quarantined, never fatal.
+        """Open (or create) the store; a proven-corrupt database is salvaged, kept aside.
 
+        Raises StoreUnavailable when the file cannot be opened safely (read-only, full disk,
+        a newer schema, locked), so the kiosk shows out of service instead of guessing.
         Raises KeyFileError if the key file is unsafe, or missing while the database holds
         records encrypted with it (a new key would silently make them unreadable).
         """

@@ -244,3 +244,23 @@ def test_a_version_1_file_is_brought_up_to_date_with_its_money_intact(tmp_path):
     assert {"review_reason", "terminal_amount_cents", "close_id"} <= columns
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+def _error_with_code(code: int) -> sqlite3.DatabaseError:
+    err = sqlite3.DatabaseError("simulated")
+    err.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return err
+
+
+@pytest.mark.parametrize(("code", "corrupt"), [
+    (sqlite3.SQLITE_CORRUPT, True), (sqlite3.SQLITE_NOTADB, True),
+    (779, True),  # SQLITE_CORRUPT_INDEX: an extended code of SQLITE_CORRUPT
+    (sqlite3.SQLITE_READONLY, False), (sqlite3.SQLITE_FULL, False), (sqlite3.SQLITE_BUSY, False),
+    (sqlite3.SQLITE_IOERR | (13 << 8), False),  # SQLITE_IOERR_FSYNC
+])
+def test_only_corruption_codes_lead_to_salvage(code: int, corrupt: bool) -> None:
+    assert database_module.is_corruption(_error_with_code(code)) is corrupt
+
+
+def test_an_error_without_a_code_is_not_corruption() -> None:
+    assert not database_module.is_corruption(sqlite3.DatabaseError("no code"))
