@@ -8,9 +8,9 @@ The fetch uses the cached ETag, so an unchanged catalog costs a 304 and nothing 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
+from kiosk.periodic import PeriodicJob
 from offline_cache.catalog import CatalogCache, CatalogSource
 from offline_cache.errors import CatalogUnavailable
 from offline_cache.sync import LinkState, SyncStatus
@@ -24,9 +24,7 @@ class CatalogRefresh:
     def __init__(self, cache: CatalogCache, source: CatalogSource, interval_s: float) -> None:
         self._cache, self._source, self._interval_s = cache, source, interval_s
         self._listeners: list[Callable[[], None]] = []
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = PeriodicJob("catalog-refresh", interval_s, self.refresh_now)
         self._link = LinkState.UNKNOWN
 
     def on_updated(self, listener: Callable[[], None]) -> None:
@@ -36,7 +34,7 @@ class CatalogRefresh:
     def link_changed(self, status: SyncStatus) -> None:
         """A sync listener: the link came back online, so look at once."""
         if status.link is LinkState.ONLINE and self._link is not LinkState.ONLINE:
-            self._wake.set()
+            self._job.wake()
         self._link = status.link
 
     def refresh_now(self) -> bool:
@@ -56,24 +54,8 @@ class CatalogRefresh:
 
     def start(self) -> None:
         """Refresh at once (the cached catalog serves meanwhile), then every interval."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="catalog-refresh",
-                                            daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.refresh_now()
-            except Exception:  # the refresh must outlive one bad answer; say so
-                log.exception("catalog refresh failed")
-            self._wake.wait(self._interval_s)
-            self._wake.clear()
+        self._job.start()
 
     def stop(self) -> None:
         """Stop refreshing (a fetch in progress is bounded by the API client's timeouts)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._job.stop()

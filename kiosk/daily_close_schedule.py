@@ -16,6 +16,7 @@ from datetime import datetime, time
 
 from drivers.base import DriverError
 from kiosk.devices import DeviceHub
+from kiosk.periodic import PeriodicJob
 from kiosk.services.daily_close import close_and_report
 from kiosk.settings import DailyCloseSection, KioskSection
 from offline_cache.store import OfflineStore
@@ -35,8 +36,8 @@ class DailyCloseSchedule:
         self._kiosk, self._store, self._devices, self._sync = kiosk, store, devices, sync
         self._check_s, self._now = check_s, now
         self._citizen_present = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = PeriodicJob("daily-close", check_s, self.run_if_due, at_start=False,
+                                join_s=60.0)
 
     def citizen(self, present: bool) -> None:
         """Be told when a citizen starts (True) and when the session is wiped (False)."""
@@ -71,20 +72,9 @@ class DailyCloseSchedule:
 
     def start(self) -> None:
         """Look every ``check_s`` seconds until :meth:`stop`."""
-        if self._thread is None and self._enabled:
-            self._thread = threading.Thread(target=self._run, name="daily-close", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._check_s):
-            try:
-                self.run_if_due()
-            except Exception:  # the schedule must outlive one bad close; say so
-                log.exception("daily close round failed")
+        if self._enabled:
+            self._job.start()
 
     def stop(self) -> None:
         """Stop looking (a close in progress finishes first)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
-            self._thread = None
+        self._job.stop()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from drivers.base import DeviceClass
 from kiosk.devices import DeviceHub
+from kiosk.periodic import PeriodicJob
 from offline_cache.store import OfflineStore
 from offline_cache.sync import SyncWorker
 
@@ -34,8 +34,7 @@ class HeartbeatReporter:
         self._store, self._devices, self._sync = store, devices, sync
         self._version, self._interval_s = version, interval_s
         self._free_disk = free_disk or (lambda: _free_bytes(store.database.path.parent))
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = PeriodicJob("heartbeat", interval_s, self.beat, join_s=10.0)
 
     def report(self) -> dict[str, Any]:
         """Build the report the API's ``POST /v1/heartbeats`` takes."""
@@ -64,26 +63,11 @@ class HeartbeatReporter:
 
     def start(self) -> None:
         """Report at once, then every interval, until :meth:`stop`."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.beat()
-            except Exception:  # a report must never take the kiosk down; say so and go on
-                log.exception("heartbeat could not be queued")
-            self._stop.wait(self._interval_s)
+        self._job.start()
 
     def stop(self) -> None:
         """Stop reporting (the last report stays queued for delivery)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self._job.stop()
 
 
 def _free_bytes(folder: os.PathLike[str] | str) -> int | None:

@@ -10,10 +10,10 @@ it never touches a row a live sale is writing.
 from __future__ import annotations
 
 import logging
-import threading
 
 from drivers.base import DeviceClass, DeviceState, DeviceStatus, DriverError
 from kiosk.devices import DeviceHub
+from kiosk.periodic import PeriodicJob
 from kiosk.services import payment_recovery
 from offline_cache.journal import Journal
 
@@ -25,23 +25,20 @@ class PaymentWatch:
 
     def __init__(self, journal: Journal, devices: DeviceHub, interval_s: float) -> None:
         self._journal, self._devices, self._interval_s = journal, devices, interval_s
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = PeriodicJob("payment-watch", interval_s, self.settle_now)
+        self._subscribed = False
         self._warned = False  # say it once per outage, not every round
 
     def start(self) -> None:
         """Watch from now on; a terminal that comes back online wakes the watch at once."""
-        if self._thread is not None:
-            return
-        self._devices.subscribe(self._on_status)
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="payment-watch", daemon=True)
-        self._thread.start()
+        if not self._subscribed:
+            self._devices.subscribe(self._on_status)
+            self._subscribed = True
+        self._job.start()
 
     def _on_status(self, status: DeviceStatus) -> None:
         if status.device is DeviceClass.PAYMENT and status.state is DeviceState.ONLINE:
-            self._wake.set()
+            self._job.wake()
 
     def settle_now(self) -> int:
         """Try once; return how many rows the terminal answered for (errors are logged)."""
@@ -61,19 +58,6 @@ class PaymentWatch:
             log.info("recovered ticket %06d: %s", payment.ticket, payment.state)
         return len(settled)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.settle_now()
-            except Exception:  # the watch must outlive one bad round; say so
-                log.exception("payment watch round failed")
-            self._wake.wait(self._interval_s)
-            self._wake.clear()
-
     def stop(self) -> None:
         """Stop watching (a round in progress finishes first)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._job.stop()
