@@ -31,6 +31,7 @@ NOT_CHOSEN = N_("Not included. Touch to include it.")
 KINDS = {"property_tax": N_("Property tax"), "water": N_("Water bill"),
          "fine": N_("Traffic fine")}
 DUE = N_("due %s")
+LISTED = (Source.CARD, Source.ACCOUNT)  # sources whose debts are listed here to choose from
 
 
 def bill_title(bill: PayableBill, language: str, translate: Any) -> str:
@@ -64,7 +65,7 @@ class PayDebtsScreen(PayScreen):
 
     def load(self, **_params: Any) -> None:
         """Show the debts found already, or ask the API for the identified citizen's."""
-        if self.flow.bills and self.flow.source is Source.CARD:
+        if self.flow.bills and self.flow.source in LISTED:
             self.refresh()
             return
         identity = self.scope.identify.identity
@@ -101,7 +102,7 @@ class PayDebtsScreen(PayScreen):
         translate, language = self.app.i18n._, self.app.language
         box = self.ids.debts
         box.clear_widgets()
-        bills = self.flow.bills if self.flow.source is Source.CARD else ()
+        bills = self.flow.bills if self.flow.source in LISTED else ()
         included = self.flow.included
         self.has_debts = bool(bills)
         for bill in bills:
@@ -123,7 +124,7 @@ class PayDebtsScreen(PayScreen):
         if not bills:
             self.message = NOTHING_CHOSEN
             return
-        self.message = self.choose(bills, Source.CARD) or ""
+        self.message = self.choose(bills, self.flow.source) or ""
 
     def _clear(self) -> None:
         self.flow.included = set()

@@ -28,6 +28,7 @@ class Source(StrEnum):
     CARD = "card"  # the identified citizen's debts (e-ID)
     REFERENCE = "reference"  # a bill found by its reference number at the API
     BARCODE = "barcode"  # a bill decoded from its barcode, offline
+    ACCOUNT = "account"  # the debts of a cadastral key, water account or plate, at the API
 
 
 @dataclass
