@@ -17,7 +17,12 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
 from kiosk.bill_barcode import LENGTH as BARCODE_LENGTH
-from kiosk.services.bill_keys import FORMATS, AccountKind, normalise_account
+from kiosk.services.bill_keys import (
+    FORMATS,
+    PROCEDURE_DEBT_KINDS,
+    AccountKind,
+    normalise_account,
+)
 from screens.keyboard import DELETE, CodeKeyboard, DigitPad
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen
@@ -211,7 +216,8 @@ class PayEntryScreen(PayScreen):
             self.message = found.message_key or ""
             return
         self.message = ""
-        flow.found(found.bills, Source.ACCOUNT, found.offline)
+        flow.found(found.bills, Source.ACCOUNT, found.offline,
+                   PROCEDURE_DEBT_KINDS.get(self.procedure_id()))
         self.go_on("pay_debts")
 
     def _say(self, message_key: str) -> None:
