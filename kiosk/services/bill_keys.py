@@ -9,6 +9,7 @@ a round trip and "nothing found". The API looks the debts up (``GET /v1/debts``)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,6 +60,25 @@ PROCEDURE_ACCOUNTS: dict[str, AccountKind] = {
     "property_tax": AccountKind.CADASTRAL_KEY, "water_bill": AccountKind.WATER_ACCOUNT,
     "traffic_fine": AccountKind.PLATE,
 }
+
+# What a debt is for, by its kind: said on the confirm screen and on the receipt.
+ACCOUNT_LABELS: dict[str, str] = {
+    "property_tax": N_("Property %s"), "water": N_("Water account %s"),
+    "fine": N_("Vehicle with plate %s"),
+}
+OTHER_ACCOUNT = N_("Account %s")
+ON_STREET = N_("%(account)s, on %(street)s")
+
+
+def account_label(kind: str, account: str, address_hint: str,
+                  translate: Callable[[str], str]) -> str:
+    """Say whose bill it is ("Property CAT-000001, on Calle de los Álamos"); "" if unknown."""
+    if not account:
+        return ""
+    label = translate(ACCOUNT_LABELS.get(kind, OTHER_ACCOUNT)) % account
+    if address_hint:
+        return translate(ON_STREET) % {"account": label, "street": address_hint}
+    return label
 
 
 def normalise_account(kind: AccountKind, typed: str) -> str | None:

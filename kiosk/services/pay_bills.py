@@ -42,7 +42,7 @@ from kiosk.receipts.payment import (
 )
 from kiosk.receipts.printing import print_receipt
 from kiosk.services import card_payment
-from kiosk.services.bill_keys import FORMATS, AccountKind, normalise_account
+from kiosk.services.bill_keys import FORMATS, AccountKind, account_label, normalise_account
 from kiosk.services.pay_errors import (
     AlreadyPaid,
     KioskNotAuthorized,
@@ -91,6 +91,19 @@ class PayableBill:
     description: dict[str, str] = field(default_factory=dict)
     account: str = ""  # the property, water account or plate it is for ("" if unknown)
     address_hint: str = ""  # the street without its number, to recognise the property
+
+
+def receipt_descriptions(bills: tuple[PayableBill, ...]) -> dict[str, dict[str, str]]:
+    """Each bill's receipt text per language, naming the property or account it is for."""
+    described: dict[str, dict[str, str]] = {}
+    for bill in bills:
+        texts = {}
+        for language, text in bill.description.items():
+            label = account_label(bill.kind, bill.account, bill.address_hint,
+                                  load_catalog(language)._)
+            texts[language] = f"{text} ({label})" if label else text
+        described[bill.reference] = texts
+    return described
 
 
 @dataclass(frozen=True)
@@ -273,7 +286,7 @@ class PayBills:
     async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:
         pending = not await self._confirmed(payment.ticket)
         receipt = build_payment_receipt(
-            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            self.kiosk, payment, receipt_descriptions(selection.bills),
             issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
         return await self._print(payment, receipt, pending)
 
@@ -282,7 +295,7 @@ class PayBills:
         """Give the citizen a 'being checked' receipt with the reference to show staff."""
         payment = outcome.payment
         receipt = build_checking_receipt(
-            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            self.kiosk, payment, receipt_descriptions(selection.bills),
             issued_at=datetime.now().astimezone(), language=self.language)
         attempt = await print_receipt(self.devices.printer, receipt,
                                       f"ticket {payment.ticket:06d} being checked")
