@@ -24,7 +24,7 @@ from kiosk.services.bill_keys import (
     normalise_account,
 )
 from screens.keyboard import DELETE, CodeKeyboard, DigitPad
-from screens.pay_flow import Source
+from screens.pay_flow import ScanBuffer, Source
 from screens.pay_screen import PayScreen
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,10 @@ BACKSPACE = 8
 ENTER = (13, 271)
 SEARCHING = N_("Looking for your bill, please wait…")
 TOO_SHORT = N_("The number is too short. Check it on the bill and try again.")
+REFERENCE_FULL = N_("A bill number has 12 digits: the extra digit was not added. To type "
+                    "the 34 barcode digits, go back and choose “Scan or type the barcode”.")
+NUMBER_FULL = N_("The number is complete: the extra key was not added. Check it against "
+                 "your bill.")
 
 
 
@@ -96,6 +100,7 @@ class PayEntryScreen(PayScreen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._scan = ScanBuffer()  # what key events typed since the last Enter
         self.listen_to_scanner()
 
     def on_kv_post(self, _base_widget: Any) -> None:
@@ -132,32 +137,48 @@ class PayEntryScreen(PayScreen):
         return ENTRIES[self.mode].length
 
     def press(self, value: str) -> None:
-        """Apply one key (a digit, a capital or hyphen on the code keyboard, or Delete)."""
+        """Apply one key (a digit, a capital or hyphen on the code keyboard, or Delete).
+
+        A key past the number's length is refused out loud, never taken as the start of
+        another kind of number (a 13th digit does not turn a reference into a barcode).
+        """
         if self.busy:
             return
         letters = ENTRIES[self.mode].letters
+        self.message = ""
         if value == DELETE:
             self.digits = self.digits[:-1]
-        elif (value.isdigit() or (letters and (value.isalpha() or value == "-"))) \
-                and len(self.digits) < self.length:
-            self.digits += value.upper()
-        self.message = ""
+        elif value.isdigit() or (letters and (value.isalpha() or value == "-")):
+            if len(self.digits) < self.length:
+                self.digits += value.upper()
+            else:
+                self.message = REFERENCE_FULL if self.mode == "reference" else NUMBER_FULL
 
     def scanner_key(self, key: int, codepoint: str | None) -> bool:
         if key in ENTER:
-            self.submit()
+            code = self._scan.key(key, codepoint)
+            if self.mode == "reference" and code is not None and len(code) == BARCODE_LENGTH:
+                self._scanned(code)  # a whole barcode ending in Enter: a scanner, not a slip
+            else:
+                self.submit()
         elif key == BACKSPACE:
             self.press(DELETE)
-        elif codepoint and codepoint.isdigit():
-            if self.mode == "reference" and len(self.digits) == self.length:
-                self.mode = "barcode"  # a scanner sends more digits than a reference has
-                self._show_keys()
-            self.press(codepoint)
-        elif codepoint and ENTRIES[self.mode].letters and (codepoint.isalpha() or codepoint == "-"):
+        elif codepoint and (codepoint.isdigit() or (
+                ENTRIES[self.mode].letters and (codepoint.isalpha() or codepoint == "-"))):
+            self._scan.key(key, codepoint)
             self.press(codepoint)
         else:
             return False
         return True
+
+    def _scanned(self, code: str) -> None:
+        """Read a barcode the scanner sent while the reference field showed."""
+        if self.busy:
+            return
+        self.digits = ""
+        self.busy = True
+        self.message = SEARCHING
+        self.open_barcode(code, self._say)
 
     def submit(self) -> None:
         """Find the bill: decode the barcode here, or ask the API for the reference."""
@@ -228,3 +249,4 @@ class PayEntryScreen(PayScreen):
         self.digits = ""
         self.message = ""
         self.busy = False
+        self._scan = ScanBuffer()

@@ -18,8 +18,9 @@ from kiosk.bill_barcode import BarcodeError
 from kiosk.i18n import load_catalog
 from kiosk.services.bill_keys import AccountKind
 from rig.harness import KioskUI
+from screens.pay_entry import REFERENCE_FULL
 from tests.fixtures.ui import MARIA, KioskStack
-from tests.ui.pay_steps import FINE, barcode_of, open_pay_for, pending_debts, texts
+from tests.ui.pay_steps import FINE, barcode_of, open_pay_for, pending_debts, scan, texts
 from tests.ui.test_identify_journey import _look_both as look_both
 
 
@@ -113,5 +114,30 @@ def test_a_typed_barcode_with_a_wrong_check_digit_is_refused_then_the_right_one_
     ui.tap("\b")
     ui.tap(digits[-1])
     ui.tap("find")
+    ui.wait_for_screen("pay_confirm")
+    assert format_money(Money(debt[1]), "es") in ui.call("widget", target="total")["text"]
+
+
+def test_a_thirteenth_digit_typed_fast_is_refused_plainly_and_a_scanned_barcode_still_read(
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
+    stack = kiosk_stack
+    (debt,) = [d for d in pending_debts(stack) if d[0] == FINE]
+    ui = stack.start()
+    open_pay_for(ui, "Pagar una multa de tránsito")
+    ui.tap_through(("pay_reference", "pay_entry"))
+    for digit in FINE + "7":  # twelve digits and one too many, as fast as keys come
+        ui.call("key", key=ord(digit), codepoint=digit)
+    assert ui.call("screen") == "pay_entry"
+    assert ui.call("widget", target="title")["text"] == "Escriba el número de la boleta"
+    assert _typed(ui) == "3000 0000 0001|"  # the 13th digit was not taken
+    full = load_catalog("es")._(REFERENCE_FULL)
+    assert ui.call("widget", target="message")["text"] == full
+    look_both(ui, "pay_entry-reference-full", artifacts_dir, english="12 digits")
+    ui.call("key", key=13)  # Enter: the twelve digits are the fine's reference
+    ui.wait_for_screen("pay_confirm")
+    assert format_money(Money(debt[1]), "es") in ui.call("widget", target="total")["text"]
+
+    ui.tap_through(("back", "pay_entry"))
+    scan(ui, barcode_of(*debt))  # a scanner: 34 digits and Enter, read as the barcode
     ui.wait_for_screen("pay_confirm")
     assert format_money(Money(debt[1]), "es") in ui.call("widget", target="total")["text"]
