@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import NumericProperty, ObjectProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
@@ -118,3 +119,14 @@ class DigitPad(GridLayout):
         """Send one key to whoever listens."""
         if self.on_key is not None:
             self.on_key(value)
+
+
+class KeypadMessage(BoxLayout):
+    """The message above a keypad, in room kept for it so the keys never move under a finger.
+
+    An error is drawn in its own colour with a "!" icon; other messages ("looking for your
+    bill") are plain text. ``text`` is already translated.
+    """
+
+    text = StringProperty("")
+    error = BooleanProperty(True)

@@ -97,6 +97,7 @@ class PayEntryScreen(PayScreen):
     digits = StringProperty("")
     message = StringProperty("")  # a msgid
     busy = BooleanProperty(False)
+    not_errors = (SEARCHING,)  # messages that are news, not something to correct
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

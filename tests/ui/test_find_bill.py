@@ -125,6 +125,7 @@ def test_a_thirteenth_digit_typed_fast_is_refused_plainly_and_a_scanned_barcode_
     ui = stack.start()
     open_pay_for(ui, "Pagar una multa de tránsito")
     ui.tap_through(("pay_reference", "pay_entry"))
+    keys_before = {key: ui.call("widget", target=key)["y"] for key in ("1", "0", "\b")}
     for digit in FINE + "7":  # twelve digits and one too many, as fast as keys come
         ui.call("key", key=ord(digit), codepoint=digit)
     assert ui.call("screen") == "pay_entry"
@@ -132,6 +133,9 @@ def test_a_thirteenth_digit_typed_fast_is_refused_plainly_and_a_scanned_barcode_
     assert _typed(ui) == "3000 0000 0001|"  # the 13th digit was not taken
     full = load_catalog("es")._(REFERENCE_FULL)
     assert ui.call("widget", target="message")["text"] == full
+    assert ui.call("widget", target="message_icon")["text"] == "!"  # an error, not news
+    keys_after = {key: ui.call("widget", target=key)["y"] for key in keys_before}
+    assert keys_after == keys_before  # the message has its room: no key moved
     look_both(ui, "pay_entry-reference-full", artifacts_dir, english="12 digits")
     ui.call("key", key=13)  # Enter: the twelve digits are the fine's reference
     ui.wait_for_screen("pay_confirm")
