@@ -28,6 +28,9 @@ class Debt(TypedDict):
     amount_cents: int
     due_date: str
     status: str
+    # What the debt is for, to show whose bill it is; older servers do not send these.
+    account: NotRequired[str | None]  # cadastral key, water account or plate
+    address_hint: NotRequired[str | None]  # the street without its number
 
 
 class DecodedBill(TypedDict):

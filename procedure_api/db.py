@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS debts (
     reference TEXT PRIMARY KEY, kind TEXT NOT NULL, national_number TEXT,
     cadastral_key TEXT, water_account TEXT, plate TEXT,
     description_es TEXT NOT NULL, description_en TEXT NOT NULL,
-    amount_cents INTEGER NOT NULL, due_date TEXT NOT NULL, status TEXT NOT NULL);
+    amount_cents INTEGER NOT NULL, due_date TEXT NOT NULL, status TEXT NOT NULL,
+    address_hint TEXT);
 CREATE INDEX IF NOT EXISTS debts_by_national_number ON debts (national_number);
 CREATE INDEX IF NOT EXISTS debts_by_cadastral_key ON debts (cadastral_key);
 CREATE INDEX IF NOT EXISTS debts_by_water_account ON debts (water_account);
@@ -89,6 +90,7 @@ ADDED_COLUMNS = (
     ("enrolment_codes", "expires_at", "TEXT"),
     ("payments", "review_reason", "TEXT"),
     ("payments", "close_id", "TEXT"),
+    ("debts", "address_hint", "TEXT"),
 )
 # Indexes over added columns, created once those columns exist.
 LATE_INDEXES = "CREATE INDEX IF NOT EXISTS payments_by_close ON payments (kiosk_id, close_id);"

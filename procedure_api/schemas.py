@@ -125,6 +125,10 @@ class Debt(BaseModel):
     amount_cents: int
     due_date: str
     status: Literal["pending", "paid"]
+    account: str | None = Field(
+        None, description="The cadastral key, water account or plate the debt is for.")
+    address_hint: str | None = Field(
+        None, description="The property's street without its number, to recognise it.")
 
 
 class DebtList(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,23 +29,39 @@ def load_citizens(path: Path = CITIZENS_FILE) -> list[dict[str, Any]]:
         return list(tomllib.load(handle)["citizen"])
 
 
-def _debt_rows(index: int, national_number: str, rng: random.Random) -> list[tuple[Any, ...]]:
+DEBT_COLUMNS = ("reference, kind, national_number, cadastral_key, water_account, plate, "
+                "description_es, description_en, amount_cents, due_date, status, address_hint")
+
+
+def address_hint(street: str | None) -> str | None:
+    """The street without its number or flat ("Avenida del Río 3, 2.º B" -> "Avenida del Río").
+
+    Enough for a citizen to recognise her property, too little to find her door.
+    """
+    if not street:
+        return None
+    return re.split(r"\s*[\d,]", street, maxsplit=1)[0].strip() or None
+
+
+def _debt_rows(index: int, national_number: str, rng: random.Random,
+               street: str | None = None) -> list[tuple[Any, ...]]:
     """Invent a citizen's property-tax, water and (sometimes) fine debts."""
     cadastral, water, plate = f"CAT-{index:06d}", f"AG{index:08d}", f"VE{index:04d}"[:8]
     year_due = date(2026, 12, 31)
+    hint = address_hint(street)
     rows = [
         (f"1{index:011d}", "property_tax", national_number, cadastral, None, None,
          "Impuesto predial 2026, 2.º semestre", "Property tax 2026, 2nd half",
-         rng.randrange(40_000, 250_000) * 100, year_due.isoformat(), "pending"),
+         rng.randrange(40_000, 250_000) * 100, year_due.isoformat(), "pending", hint),
         (f"2{index:011d}", "water", national_number, None, water, None,
          "Agua potable, consumo de octubre", "Drinking water, October usage",
          rng.randrange(8_000, 40_000) * 100, (year_due - timedelta(days=30)).isoformat(),
-         "pending"),
+         "pending", hint),
     ]
     if index % 2 == 1:
         rows.append((f"3{index:011d}", "fine", national_number, None, None, plate,
                      "Multa de estacionamiento", "Parking fine",
-                     rng.randrange(20_000, 90_000) * 100, "2026-11-30", "pending"))
+                     rng.randrange(20_000, 90_000) * 100, "2026-11-30", "pending", None))
     return rows
 
 
@@ -70,7 +87,8 @@ def _case_rows(citizens: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 def _insert_debts(db: Database, rows: list[tuple[Any, ...]]) -> None:
     with db.transaction() as conn:
-        conn.executemany("INSERT OR IGNORE INTO debts VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.executemany(f"INSERT OR IGNORE INTO debts ({DEBT_COLUMNS}) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
 def seed_demo(db: Database, citizens_file: Path = CITIZENS_FILE) -> bool:
@@ -95,7 +113,7 @@ def seed_demo(db: Database, citizens_file: Path = CITIZENS_FILE) -> bool:
         for index, citizen in enumerate(citizens, start=1):
             conn.execute("INSERT OR IGNORE INTO citizens VALUES (?, ?, ?)",
                          (citizen["national_number"], citizen["surname"], citizen["given_names"]))
-            rows += _debt_rows(index, citizen["national_number"], rng)
+            rows += _debt_rows(index, citizen["national_number"], rng, citizen.get("street"))
     _insert_debts(db, rows)
     return True
 

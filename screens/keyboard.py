@@ -1,10 +1,11 @@
-"""On-screen keyboards with big keys: Spanish letters (ñ, á é í ó ú ü) and a digit pad."""
+"""On-screen keyboards with big keys: Spanish letters (ñ, á é í ó ú ü), codes and a digit pad."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import NumericProperty, ObjectProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
@@ -28,19 +29,21 @@ class OnScreenKeyboard(Layout):
     on_key = ObjectProperty(None, allownone=True)
     spacing = NumericProperty(0)
     cols = 10
+    rows: tuple[str, ...] = ROWS
     last_row = LAST_ROW_LETTERS  # then Space and Delete fill the row
-    space_columns, delete_columns = 4, 3
+    space_columns, delete_columns = 4, 3  # no Space key when 0
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for name in ("size", "pos", "spacing", "children"):
             self.fbind(name, self._trigger_layout)
-        for row in ROWS:
+        for row in self.rows:
             for char in row:
                 self._add(char, 1)
         for char in self.last_row:
             self._add(char, 1)
-        self._add(SPACE, self.space_columns)
+        if self.space_columns:
+            self._add(SPACE, self.space_columns)
         self._add(DELETE, self.delete_columns)
 
     def _add(self, value: str, columns: int) -> None:
@@ -88,6 +91,17 @@ class FormKeyboard(OnScreenKeyboard):
     space_columns, delete_columns = 3, 2
 
 
+class CodeKeyboard(OnScreenKeyboard):
+    """Capitals, digits and the hyphen, for codes such as a cadastral key or a plate.
+
+    Keys send capitals, so "CAT-000123" is typed as printed and never lower-cased.
+    """
+
+    rows = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-")
+    last_row = "ZXCVBNM"
+    space_columns, delete_columns = 0, 3
+
+
 class DigitPad(GridLayout):
     """Three columns of digit keys, Delete and 0 (PIN, ID number, phone, numbers)."""
 
@@ -105,3 +119,14 @@ class DigitPad(GridLayout):
         """Send one key to whoever listens."""
         if self.on_key is not None:
             self.on_key(value)
+
+
+class KeypadMessage(BoxLayout):
+    """The message above a keypad, in room kept for it so the keys never move under a finger.
+
+    An error is drawn in its own colour with a "!" icon; other messages ("looking for your
+    bill") are plain text. ``text`` is already translated.
+    """
+
+    text = StringProperty("")
+    error = BooleanProperty(True)

@@ -1,4 +1,7 @@
-"""Pay, the amount: what is paid, the total in big figures, and one Pay button.
+"""Pay, the amount: what is paid and whose it is, the total in big figures, one Pay button.
+
+Each bill names the property, water account or plate it is for, with the street (never
+the number) when the town hall knows it, and its due date, so she can tell it is hers.
 
 When the printer cannot print, Pay stays disabled until the citizen accepts a receipt on
 the screen only (a QR code to photograph); when the card terminal is not working, Pay is
@@ -13,7 +16,9 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from common.money import format_money
 from common.text import N_
-from screens.pay_debts import bill_title
+from kiosk.services.bill_keys import account_label
+from kiosk.services.pay_bills import PayableBill
+from screens.pay_debts import bill_title, due_text
 from screens.pay_screen import PayScreen
 
 ACCEPT_FIRST = N_("To pay, first accept the receipt on the screen. Or pay at the municipal "
@@ -49,9 +54,7 @@ class PayConfirmScreen(PayScreen):
             self.can_pay = False
             return
         translate, language = self.app.i18n._, self.app.language
-        self.lines = "\n".join(
-            f"•  {bill_title(b, language, translate)}: {format_money(b.amount, language)}"
-            for b in selection.bills)
+        self.lines = "\n".join(self._line(b, language, translate) for b in selection.bills)
         self.total = format_money(selection.total, language)
         self.offline = self.flow.offline or not self.online()
         self.needs_choice = self.flow.needs_receipt_choice()
@@ -59,6 +62,16 @@ class PayConfirmScreen(PayScreen):
         must_accept = self.needs_choice and not self.screen_receipt_ok
         self.notice = unavailable or self._refusal or (ACCEPT_FIRST if must_accept else "")
         self.can_pay = unavailable is None and (self.screen_receipt_ok or not self.needs_choice)
+
+    @staticmethod
+    def _line(bill: PayableBill, language: str, translate: Any) -> str:
+        """One bill: what it is and its amount, whose it is, and when it is due."""
+        whose = account_label(bill.kind, bill.account, bill.address_hint, translate)
+        details = [whose] if whose else []
+        details.append(due_text(bill, language, translate))
+        return (f"•  {bill_title(bill, language, translate)}: "
+                f"{format_money(bill.amount, language)}\n"
+                + "\n".join(f"    {detail}" for detail in details))
 
     def toggle_screen_receipt(self) -> None:
         """The citizen accepts (or no longer accepts) a receipt on screen only."""

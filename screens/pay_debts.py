@@ -1,8 +1,10 @@
 """Pay after the e-ID: the citizen's pending debts, each chosen or not, and the total.
 
 The list comes from the API for the citizen session the PIN opened (the proactive service:
-the citizen does not have to know what they owe). All debts start chosen; which ones are is
-kept in the citizen's Pay flow (``PayFlow.included``).
+the citizen does not have to know what they owe), or for an account she typed. When she
+came for one procedure (property tax), only its debts start chosen and the others are
+offered below as an addition; a procedure with nothing pending says it is paid. Which ones
+are chosen is kept in the citizen's Pay flow (``PayFlow.included``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
+from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.money import format_money, total
 from common.text import N_
+from kiosk.services.bill_keys import PROCEDURE_DEBT_KINDS
 from kiosk.services.pay_bills import PayableBill
 from kiosk.services.pay_errors import PayError
 from screens.pay_flow import Source
@@ -26,11 +30,21 @@ from screens.widgets.controls import ListButton
 log = logging.getLogger(__name__)
 LOOKING = N_("Looking up what you owe, please wait…")
 NOTHING_CHOSEN = N_("Choose at least one debt to pay.")
-CHOSEN = N_("Included in this payment. Touch to leave it out.")
-NOT_CHOSEN = N_("Not included. Touch to include it.")
+# "esta deuda" names the debt, so the Spanish agrees whatever the debt's own noun is.
+CHOSEN = N_("Paid now. Touch to leave this debt out.")
+NOT_CHOSEN = N_("Not paid now. Touch to include this debt.")
 KINDS = {"property_tax": N_("Property tax"), "water": N_("Water bill"),
          "fine": N_("Traffic fine")}
-DUE = N_("due %s")
+DUE = N_("Due on %s")
+OVERDUE = N_("Overdue: it was due on %s")
+ALSO = N_("You can also pay these now:")
+PAID_ALREADY = {
+    "property_tax": N_("Your property tax is paid: nothing is pending."),
+    "water": N_("Your water bill is paid: nothing is pending."),
+    "fine": N_("You have no unpaid traffic fines."),
+}
+NOTHING_OF_KIND = N_("Nothing is pending for this procedure: it is paid.")
+LISTED = (Source.CARD, Source.ACCOUNT)  # sources whose debts are listed here to choose from
 
 
 def bill_title(bill: PayableBill, language: str, translate: Any) -> str:
@@ -42,14 +56,29 @@ def bill_title(bill: PayableBill, language: str, translate: Any) -> str:
     return (text or str(translate(KINDS.get(bill.kind, N_("Bill"))))) + f" {bill.reference}"
 
 
+def overdue(bill: PayableBill, today: date | None = None) -> bool:
+    """Tell whether the bill's due date has passed."""
+    try:
+        return date.fromisoformat(bill.due_date) < (today or date.today())
+    except ValueError:
+        return False
+
+
 def due_text(bill: PayableBill, language: str, translate: Any) -> str:
-    """When the bill is due, written out in the citizen's language ("due 30 November 2026")."""
+    """When the bill is due, written out ("Due on 31 December 2026"), or that it is overdue."""
     try:
         due = format_date(date.fromisoformat(bill.due_date), format="long",
                           locale=LOCALES.get(language, "es_CL"))
     except ValueError:
         due = bill.due_date
-    return str(translate(DUE)) % due
+    return str(translate(OVERDUE if overdue(bill) else DUE)) % due
+
+
+class DebtButton(ListButton):
+    """One debt: a check box that is ticked when the debt is in the payment."""
+
+    chosen = BooleanProperty(True)
+    late = BooleanProperty(False)  # overdue: said in words, and marked
 
 
 class PayDebtsScreen(PayScreen):
@@ -58,13 +87,14 @@ class PayDebtsScreen(PayScreen):
     help_text = N_("These are the debts we found for you. Touch a debt to leave it out of "
                    "this payment or to include it again. Then touch Continue.")
     message = StringProperty("")  # a msgid
+    paid_note = StringProperty("")  # a msgid: the chosen procedure has nothing pending
     total = StringProperty("")
     has_debts = BooleanProperty(False)
     busy = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
         """Show the debts found already, or ask the API for the identified citizen's."""
-        if self.flow.bills and self.flow.source is Source.CARD:
+        if self.flow.bills and self.flow.source in LISTED:
             self.refresh()
             return
         identity = self.scope.identify.identity
@@ -86,7 +116,8 @@ class PayDebtsScreen(PayScreen):
         if not self.current(flow):
             return
         log.info("citizen debts found: %d", len(found.bills))
-        flow.found(found.bills, Source.CARD, found.offline)
+        kind = PROCEDURE_DEBT_KINDS.get(self.procedure_id())
+        flow.found(found.bills, Source.CARD, found.offline, kind)
         self.message = found.message_key or ""
         self.refresh()
 
@@ -101,20 +132,28 @@ class PayDebtsScreen(PayScreen):
         translate, language = self.app.i18n._, self.app.language
         box = self.ids.debts
         box.clear_widgets()
-        bills = self.flow.bills if self.flow.source is Source.CARD else ()
-        included = self.flow.included
+        flow = self.flow
+        bills = flow.bills if flow.source in LISTED else ()
+        others = flow.others()
         self.has_debts = bool(bills)
+        if flow.kind is not None and len(others) == len(bills) and flow.source in LISTED \
+                and not self.busy:
+            self.paid_note = PAID_ALREADY.get(flow.kind, NOTHING_OF_KIND)
+        else:
+            self.paid_note = ""
         for bill in bills:
-            chosen = bill.reference in included
-            amount = format_money(bill.amount, language)
-            button = ListButton(
-                item_id=bill.reference,
-                title=f"{bill_title(bill, language, translate)}: {amount}",
+            if others and bill is others[0]:
+                box.add_widget(Factory.KioskLabel(text=translate(ALSO), bold=True))
+            chosen = bill.reference in flow.included
+            button = DebtButton(
+                item_id=bill.reference, chosen=chosen, late=overdue(bill),
+                title=f"{bill_title(bill, language, translate)}: "
+                      f"{format_money(bill.amount, language)}",
                 subtitle=due_text(bill, language, translate) + ". "
                 + translate(CHOSEN if chosen else NOT_CHOSEN))
             button.bind(on_release=lambda b: self.toggle(b.item_id))
             box.add_widget(button)
-        chosen_total = total(b.amount for b in bills if b.reference in included)
+        chosen_total = total(b.amount for b in bills if b.reference in flow.included)
         self.total = format_money(chosen_total, language) if bills else ""
 
     def go_pay(self) -> None:
@@ -123,11 +162,11 @@ class PayDebtsScreen(PayScreen):
         if not bills:
             self.message = NOTHING_CHOSEN
             return
-        self.message = self.choose(bills, Source.CARD) or ""
+        self.message = self.choose(bills, self.flow.source) or ""
 
     def _clear(self) -> None:
         self.flow.included = set()
-        self.message = ""
+        self.message = self.paid_note = ""
         self.total = ""
         self.has_debts = False
         if "debts" in self.ids:

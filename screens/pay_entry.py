@@ -1,23 +1,31 @@
-"""Pay by a paper bill: type its reference number, or its barcode digits (or scan them).
+"""Pay by a number the citizen has: a bill's reference or barcode, or an account's number.
 
-Digits come from the big on-screen keypad or from a keyboard-like barcode scanner (digits,
-then Enter). A reference is looked up at the API; a barcode is decoded on the kiosk, so a
-bill can be paid while the link is down.
+One screen, configured per way of finding a bill (:data:`ENTRIES`): its title, an example
+of the format, its keypad (digits, or capitals, digits and the hyphen for a cadastral key
+or a plate) and its length. Digits also come from a keyboard-like barcode scanner (digits,
+then Enter). A reference or an account is looked up at the API; a barcode is decoded on
+the kiosk, so a bill can be paid while the link is down.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
 from kiosk.bill_barcode import LENGTH as BARCODE_LENGTH
-from screens.keyboard import DELETE
-from screens.pay_flow import Source
+from kiosk.services.bill_keys import (
+    FORMATS,
+    PROCEDURE_DEBT_KINDS,
+    AccountKind,
+    normalise_account,
+)
+from screens.keyboard import DELETE, CodeKeyboard, DigitPad
+from screens.pay_flow import ScanBuffer, Source
 from screens.pay_screen import PayScreen
-from screens.widgets.controls import KeyboardKey
 
 log = logging.getLogger(__name__)
 REFERENCE_LENGTH = 12
@@ -25,6 +33,45 @@ BACKSPACE = 8
 ENTER = (13, 271)
 SEARCHING = N_("Looking for your bill, please wait…")
 TOO_SHORT = N_("The number is too short. Check it on the bill and try again.")
+REFERENCE_FULL = N_("A bill number has 12 digits: the extra digit was not added. To type "
+                    "the 34 barcode digits, go back and choose “Scan or type the barcode”.")
+NUMBER_FULL = N_("The number is complete: the extra key was not added. Check it against "
+                 "your bill.")
+
+
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way of finding a bill by a number: what the screen says and which keys it has."""
+
+    title: str  # msgid
+    example: str  # msgid: where the number is printed, and an example
+    length: int  # the most characters the field takes
+    letters: bool = False  # capitals, digits and hyphen; digits only otherwise
+    prefix: str = ""  # printed before the typed digits, never typed (water: "AG")
+
+
+ENTRIES: dict[str, Entry] = {
+    "reference": Entry(N_("Type the bill's number"),
+                       N_("12 digits, printed on the bill next to “Reference”."),
+                       REFERENCE_LENGTH),
+    "barcode": Entry(N_("Type the barcode's digits"),
+                     N_("34 digits, printed under the barcode. Or hold the barcode under "
+                        "the scanner."), BARCODE_LENGTH),
+    AccountKind.CADASTRAL_KEY: Entry(
+        N_("Type the cadastral key"),
+        N_("It is on your property tax bill, next to “Cadastral key”. For example: "
+           "CAT-000123."), 10, letters=True),
+    AccountKind.WATER_ACCOUNT: Entry(
+        N_("Type your water account number"),
+        N_("The 8 digits after “AG”, at the top of your water bill. For example: "
+           "AG 0000 0123."), 8, prefix=FORMATS[AccountKind.WATER_ACCOUNT].prefix),
+    AccountKind.PLATE: Entry(
+        N_("Type the vehicle's plate"),
+        N_("Letters and digits as on the plate. For example: AB 1234 or BBCL 12."),
+        7, letters=True),
+}
 
 
 def grouped(digits: str) -> str:
@@ -32,63 +79,114 @@ def grouped(digits: str) -> str:
     return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
+def shown(mode: str, typed: str) -> str:
+    """What the field shows: digits grouped by four after any prefix, codes as typed."""
+    entry = ENTRIES.get(mode, ENTRIES["reference"])
+    text = typed if entry.letters else grouped(typed)
+    return (f"{entry.prefix} {text}" if entry.prefix else text) + "|"
+
+
 class PayEntryScreen(PayScreen):
     """A digits field, a keypad and one button."""
 
     help_text = N_("Type the number with the keys, or hold the barcode under the scanner. "
                    "Then touch Continue. Delete removes the last digit.")
-    mode = StringProperty("reference")  # "reference" | "barcode"
+    mode = StringProperty("reference")  # a key of ENTRIES
+    title = StringProperty(ENTRIES["reference"].title)  # msgid
+    example = StringProperty(ENTRIES["reference"].example)  # msgid
     digits = StringProperty("")
     message = StringProperty("")  # a msgid
     busy = BooleanProperty(False)
+    not_errors = (SEARCHING,)  # messages that are news, not something to correct
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._scan = ScanBuffer()  # what key events typed since the last Enter
         self.listen_to_scanner()
 
     def on_kv_post(self, _base_widget: Any) -> None:
-        pad = self.ids.keypad
-        for value in "123456789" + DELETE + "0":
-            key = KeyboardKey(key_value=value, columns=1)
-            key.size_hint = (1, None)
-            key.bind(on_release=lambda k: self.press(k.key_value))
-            pad.add_widget(key)
+        self._digit_pad, self._code_keys = DigitPad(), CodeKeyboard()
+        for keys in (self._digit_pad, self._code_keys):
+            keys.on_key = self.press  # (a keyword "on_..." would bind an event instead)
+        holder = self.ids.keypad
+        for keys in (self._digit_pad, self._code_keys):
+            keys.bind(height=lambda keys, height: self._fit_keys(keys, height))
+        holder.add_widget(self._digit_pad)
+
+    def _fit_keys(self, keys: Any, height: float) -> None:
+        if keys.parent is self.ids.keypad:
+            self.ids.keypad.height = height
 
     def load(self, *, mode: str = "reference", **_params: Any) -> None:
-        """Start with an empty field for a reference number or barcode digits."""
-        self.mode = mode
+        """Start with an empty field and the keypad this kind of number needs."""
+        self.mode = mode if mode in ENTRIES else "reference"
         self.wipe()
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        entry = ENTRIES[self.mode]
+        self.title, self.example = entry.title, entry.example
+        holder = self.ids.keypad
+        wanted = self._code_keys if entry.letters else self._digit_pad
+        if wanted.parent is not holder:
+            holder.clear_widgets()
+            holder.add_widget(wanted)
+        holder.height = wanted.height
 
     @property
     def length(self) -> int:
-        return BARCODE_LENGTH if self.mode == "barcode" else REFERENCE_LENGTH
+        return ENTRIES[self.mode].length
 
     def press(self, value: str) -> None:
-        """Apply one keypad key (a digit or Delete)."""
+        """Apply one key (a digit, a capital or hyphen on the code keyboard, or Delete).
+
+        A key past the number's length is refused out loud, never taken as the start of
+        another kind of number (a 13th digit does not turn a reference into a barcode).
+        """
         if self.busy:
             return
+        letters = ENTRIES[self.mode].letters
+        self.message = ""
         if value == DELETE:
             self.digits = self.digits[:-1]
-        elif value.isdigit() and len(self.digits) < self.length:
-            self.digits += value
-        self.message = ""
+        elif value.isdigit() or (letters and (value.isalpha() or value == "-")):
+            if len(self.digits) < self.length:
+                self.digits += value.upper()
+            else:
+                self.message = REFERENCE_FULL if self.mode == "reference" else NUMBER_FULL
 
     def scanner_key(self, key: int, codepoint: str | None) -> bool:
         if key in ENTER:
-            self.submit()
+            code = self._scan.key(key, codepoint)
+            if self.mode == "reference" and code is not None and len(code) == BARCODE_LENGTH:
+                self._scanned(code)  # a whole barcode ending in Enter: a scanner, not a slip
+            else:
+                self.submit()
         elif key == BACKSPACE:
             self.press(DELETE)
-        elif codepoint and codepoint.isdigit():
-            if self.mode == "reference" and len(self.digits) == self.length:
-                self.mode = "barcode"  # a scanner sends more digits than a reference has
+        elif codepoint and (codepoint.isdigit() or (
+                ENTRIES[self.mode].letters and (codepoint.isalpha() or codepoint == "-"))):
+            self._scan.key(key, codepoint)
             self.press(codepoint)
         else:
             return False
         return True
 
+    def _scanned(self, code: str) -> None:
+        """Read a barcode the scanner sent while the reference field showed."""
+        if self.busy:
+            return
+        self.digits = ""
+        self.busy = True
+        self.message = SEARCHING
+        self.open_barcode(code, self._say)
+
     def submit(self) -> None:
         """Find the bill: decode the barcode here, or ask the API for the reference."""
         if self.busy:
+            return
+        if self.mode in FORMATS:
+            self._by_account(AccountKind(self.mode))
             return
         if self.mode == "barcode" or len(self.digits) == BARCODE_LENGTH:
             if len(self.digits) < BARCODE_LENGTH:
@@ -119,6 +217,31 @@ class PayEntryScreen(PayScreen):
             return
         self.message = self.choose(list(found.bills), Source.REFERENCE) or ""
 
+    def _by_account(self, kind: AccountKind) -> None:
+        if normalise_account(kind, self.digits) is None:
+            self.message = FORMATS[kind].wrong_format  # said at once, before any look-up
+            return
+        self.busy = True
+        self.message = SEARCHING
+        self.run_async(self._look_up_account(kind, self.digits))
+
+    async def _look_up_account(self, kind: AccountKind, typed: str) -> None:
+        flow = self.flow
+        try:
+            found = await self.service().debts_by_account(kind, typed)
+        finally:
+            self.busy = False
+        if not self.current(flow) or not self.showing():
+            return
+        log.info("debt look-up by %s: %d found", kind, len(found.bills))
+        if not found.bills:
+            self.message = found.message_key or ""
+            return
+        self.message = ""
+        flow.found(found.bills, Source.ACCOUNT, found.offline,
+                   PROCEDURE_DEBT_KINDS.get(self.procedure_id()))
+        self.go_on("pay_debts")
+
     def _say(self, message_key: str) -> None:
         self.busy = False
         self.message = message_key
@@ -127,3 +250,4 @@ class PayEntryScreen(PayScreen):
         self.digits = ""
         self.message = ""
         self.busy = False
+        self._scan = ScanBuffer()

@@ -28,6 +28,7 @@ class Source(StrEnum):
     CARD = "card"  # the identified citizen's debts (e-ID)
     REFERENCE = "reference"  # a bill found by its reference number at the API
     BARCODE = "barcode"  # a bill decoded from its barcode, offline
+    ACCOUNT = "account"  # the debts of a cadastral key, water account or plate, at the API
 
 
 @dataclass
@@ -56,6 +57,7 @@ class PayFlow:
         self._service: PayBills | None = None
         self.bills: tuple[PayableBill, ...] = ()
         self.included: set[str] = set()  # references of the debts the citizen includes
+        self.kind: str | None = None  # the debt kind of the procedure chosen, if any
         self.source = Source.CARD
         self.offline = False
         self.selection: Selection | None = None
@@ -84,11 +86,22 @@ class PayFlow:
         """Tell whether the citizen must accept a receipt on screen only (no paper)."""
         return self.devices.receipt_mode() is ReceiptMode.QR_ONLY_IF_ACCEPTED
 
-    def found(self, bills: tuple[PayableBill, ...], source: Source, offline: bool) -> None:
-        """Remember the bills the citizen may pay and where they came from."""
-        self.bills, self.source, self.offline = bills, source, offline
-        self.included = {bill.reference for bill in bills}  # all, to begin with
+    def found(self, bills: tuple[PayableBill, ...], source: Source, offline: bool,
+              kind: str | None = None) -> None:
+        """Remember the bills the citizen may pay and where they came from.
+
+        With ``kind`` (the debts of the procedure she chose), only those start included and
+        come first; the others are offered as an addition. Without it, all are included.
+        """
+        ordered = sorted(bills, key=lambda bill: kind is not None and bill.kind != kind)
+        self.bills, self.source, self.offline = tuple(ordered), source, offline
+        self.kind = kind
+        self.included = {b.reference for b in bills if kind is None or b.kind == kind}
         self.selection, self.outcome = None, None
+
+    def others(self) -> tuple[PayableBill, ...]:
+        """The debts found that are not of the chosen procedure (offered as an addition)."""
+        return tuple(b for b in self.bills if self.kind is not None and b.kind != self.kind)
 
     def chosen(self, selection: Selection, source: Source, offline: bool) -> None:
         """Remember the payment the citizen is about to confirm."""
@@ -102,6 +115,6 @@ class PayFlow:
 
     def restart(self) -> None:
         """A new search in the same session (bills already paid stay paid in the service)."""
-        self.bills, self.offline, self.included = (), False, set()
+        self.bills, self.offline, self.included, self.kind = (), False, set(), None
         self.selection, self.outcome, self.refusal = None, None, None
         self.screen_receipt_ok = False

@@ -11,11 +11,20 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
+from kiosk.services.bill_keys import AccountKind, ways_for
+from screens.pay_entry import ENTRIES
 from screens.pay_flow import ScanBuffer
 from screens.pay_screen import PayScreen
+from screens.widgets.controls import ChoiceButton
 
 NO_READER = N_("The card reader is not working right now. You can still pay with the "
                "bill's number or its barcode.")
+
+WAY_NOTES = {
+    AccountKind.CADASTRAL_KEY: N_("For property tax: the key on your bill, like CAT-000123"),
+    AccountKind.WATER_ACCOUNT: N_("The number after “AG” on your water bill"),
+    AccountKind.PLATE: N_("For traffic fines: the letters and digits on the plate"),
+}
 
 
 class PayStartScreen(PayScreen):
@@ -50,6 +59,24 @@ class PayStartScreen(PayScreen):
             self.notice = unavailable
         self.can_use_card = self.can_pay and self.scope.identify.available()
         self.card_note = "" if self.can_use_card or not self.can_pay else NO_READER
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The ways this procedure's bills are known by (a property, a water account, a plate)."""
+        box = self.ids.account_ways
+        box.clear_widgets()
+        translate = self.app.i18n._
+        for kind in ways_for(self.procedure_id()):
+            button = ChoiceButton(item_id=f"pay_{kind}", title=translate(ENTRIES[kind].title),
+                                  subtitle=translate(WAY_NOTES[kind]), disabled=not self.can_pay,
+                                  opacity=1 if self.can_pay else 0.5)
+            button.bind(on_release=lambda b: self.type_account(b.item_id.removeprefix("pay_")))
+            box.add_widget(button)
+
+    def type_account(self, kind: str) -> None:
+        """Type a cadastral key, a water account or a plate, to list its debts."""
+        if self.can_pay:
+            self.go_on("pay_entry", mode=kind)
 
     def use_card(self) -> None:
         """Identify with the e-ID; the debts screen follows the PIN (screens/journeys.py)."""
@@ -78,3 +105,5 @@ class PayStartScreen(PayScreen):
     def wipe(self) -> None:
         self._scan = ScanBuffer()
         self.notice = ""
+        if "account_ways" in self.ids:
+            self.ids.account_ways.clear_widgets()

@@ -32,6 +32,10 @@ FIELD = rgba("#ffffff")             # text fields and keyboard keys
 FIELD_TEXT = rgba("#0b2545")
 KEY = rgba("#dce6f2")
 KEY_TEXT = rgba("#0b2545")
+ERROR = rgba("#fde2e1")              # a message that something must be corrected ...
+ERROR_TEXT = rgba("#7f1d1d")
+ERROR_ICON = rgba("#991b1b")         # ... with its "!" icon (never colour alone)
+ERROR_ICON_TEXT = rgba("#ffffff")
 OVERLAY = rgba("#0b2545", 0.92)     # dims the screen behind Help and the inactivity warning
 
 # Every text colour on the background it is drawn on (the contrast test checks each pair).
@@ -48,6 +52,8 @@ TEXT_PAIRS: dict[str, tuple[Rgba, Rgba]] = {
     "text field": (FIELD_TEXT, FIELD),
     "keyboard key": (KEY_TEXT, KEY),
     "keyboard key pressed": (ACTION_TEXT, ACTION),
+    "error message": (ERROR_TEXT, ERROR),
+    "error icon": (ERROR_ICON_TEXT, ERROR_ICON),
 }
 
 # Text sizes (px at 1080×1920); body text never below 28 px.
@@ -67,6 +73,7 @@ LIST_ITEM_HEIGHT = 170              # a category or procedure in a list
 KEY_HEIGHT = 104                    # on-screen keyboard keys
 KEY_SPACING = 10
 FIELD_HEIGHT = 130
+MESSAGE_LINES = 4                   # room kept above a keypad for its message, in lines
 TOP_BAR_MAX_TEXT = 1.0              # the controls keep their size whatever the text size
 MIN_TARGET_MM = 15.0                # every touch target, both sides
 MIN_BODY_PX = 28                    # body text at 1080×1920

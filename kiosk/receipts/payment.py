@@ -23,6 +23,7 @@ from offline_cache.journal import Journal, Payment, PaymentState
 
 CONFIRMED = N_("Payment confirmed")
 TITLE = N_("Payment receipt")
+CARD_LINE = N_("Paid by card {card} · authorisation code {code} · operation {operation}")
 CHECKING_TITLE = N_("Payment being checked")
 CHECKING_STATUS = N_("Being checked: you will not be charged twice")
 CHECKING_NOTE = N_("The card terminal did not give us a clear answer. Staff will check this "
@@ -47,8 +48,8 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
                     bill.amount.cents, bill.reference)
         for bill in payment.bills)
     card = f"{payment.card_type or ''} ****{payment.card_last4 or ''}".strip()
-    footer = (f"{card} · {payment.authorization_code} · {payment.operation_number}",
-              text(THANKS))
+    footer = (text(CARD_LINE).format(card=card, code=payment.authorization_code,
+                                     operation=payment.operation_number), text(THANKS))
     return Receipt(
         header=header(kiosk, issued_at, text(TITLE)), lines=lines,
         reference=payment_reference(payment),

@@ -42,6 +42,7 @@ from kiosk.receipts.payment import (
 )
 from kiosk.receipts.printing import print_receipt
 from kiosk.services import card_payment
+from kiosk.services.bill_keys import FORMATS, AccountKind, account_label, normalise_account
 from kiosk.services.pay_errors import (
     AlreadyPaid,
     KioskNotAuthorized,
@@ -66,6 +67,8 @@ BILL_NOT_FOUND = N_("We found no bill with this reference number. Please check i
 BILL_REFERENCE_INVALID = N_(
     "A reference number has only digits and letters. Please check it on your bill.")
 BILL_ALREADY_PAID = N_("This bill is already paid. There is nothing to pay.")
+NOTHING_FOR_ACCOUNT = N_("There is nothing to pay for this number: no pending debts. If you "
+                         "think this is wrong, check the number on your bill.")
 
 
 def normalise_reference(typed: str) -> str | None:
@@ -86,6 +89,21 @@ class PayableBill:
     due_date: str
     kind: str = "bill"
     description: dict[str, str] = field(default_factory=dict)
+    account: str = ""  # the property, water account or plate it is for ("" if unknown)
+    address_hint: str = ""  # the street without its number, to recognise the property
+
+
+def receipt_descriptions(bills: tuple[PayableBill, ...]) -> dict[str, dict[str, str]]:
+    """Each bill's receipt text per language, naming the property or account it is for."""
+    described: dict[str, dict[str, str]] = {}
+    for bill in bills:
+        texts = {}
+        for language, text in bill.description.items():
+            label = account_label(bill.kind, bill.account, bill.address_hint,
+                                  load_catalog(language)._)
+            texts[language] = f"{text} ({label})" if label else text
+        described[bill.reference] = texts
+    return described
 
 
 @dataclass(frozen=True)
@@ -153,6 +171,17 @@ class PayBills:
             return DebtsFound((), message_key=BILL_REFERENCE_INVALID)
         return await self._lookup(lambda: [self.api.bill(reference)], nothing=BILL_ALREADY_PAID)
 
+    async def debts_by_account(self, kind: AccountKind, typed: str) -> DebtsFound:
+        """List the pending debts of a property, water account or plate typed by the citizen.
+
+        A number of the wrong shape is answered here, with what to check, before any call.
+        """
+        value = normalise_account(kind, typed)
+        if value is None:
+            return DebtsFound((), message_key=FORMATS[kind].wrong_format)
+        return await self._lookup(lambda: self.api.debts(**{kind.value: value}),
+                                  nothing=NOTHING_FOR_ACCOUNT)
+
     async def _lookup(self, call: Callable[[], list[Debt]], *,
                       nothing: str = NO_DEBTS) -> DebtsFound:
         try:
@@ -168,7 +197,8 @@ class PayBills:
             log.warning("debt lookup failed: %s", err)
             return DebtsFound((), message_key=err.message_key)
         bills = tuple(PayableBill(d["reference"], Money(int(d["amount_cents"])), d["due_date"],
-                                  d["kind"], {k: str(v) for k, v in d["description"].items()})
+                                  d["kind"], {k: str(v) for k, v in d["description"].items()},
+                                  d.get("account") or "", d.get("address_hint") or "")
                       for d in debts
                       if d["status"] == "pending" and d["reference"] not in self._paid)
         return DebtsFound(bills, message_key=None if bills else nothing)
@@ -256,7 +286,7 @@ class PayBills:
     async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:
         pending = not await self._confirmed(payment.ticket)
         receipt = build_payment_receipt(
-            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            self.kiosk, payment, receipt_descriptions(selection.bills),
             issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
         return await self._print(payment, receipt, pending)
 
@@ -265,7 +295,7 @@ class PayBills:
         """Give the citizen a 'being checked' receipt with the reference to show staff."""
         payment = outcome.payment
         receipt = build_checking_receipt(
-            self.kiosk, payment, {b.reference: b.description for b in selection.bills},
+            self.kiosk, payment, receipt_descriptions(selection.bills),
             issued_at=datetime.now().astimezone(), language=self.language)
         attempt = await print_receipt(self.devices.printer, receipt,
                                       f"ticket {payment.ticket:06d} being checked")

@@ -24,10 +24,13 @@ KeyParam = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9-]{1,32}$")]
 
 
 def _debt(row: sqlite3.Row) -> dict[str, object]:
+    """A debt as the kiosk sees it: what it is for (the account), never whose address."""
+    account = row["cadastral_key"] or row["water_account"] or row["plate"]
     return {"reference": row["reference"], "kind": row["kind"],
             "amount_cents": row["amount_cents"],
             "description": {"es": row["description_es"], "en": row["description_en"]},
-            "due_date": row["due_date"], "status": row["status"]}
+            "due_date": row["due_date"], "status": row["status"],
+            "account": account, "address_hint": row["address_hint"]}
 
 
 def pending_debts(conn: sqlite3.Connection, column: str, value: str) -> DebtList:

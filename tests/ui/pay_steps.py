@@ -28,9 +28,14 @@ class ApiPayment:
 
 def open_pay(ui: KioskUI) -> None:
     """From the attract screen: home, Pay, the property tax procedure, Start."""
+    open_pay_for(ui, PROPERTY_TAX)
+
+
+def open_pay_for(ui: KioskUI, procedure: str) -> None:
+    """From the attract screen: home, Pay, the procedure with this Spanish title, Start."""
     ui.tap("start")
     ui.wait_for_screen("home")
-    ui.tap_through(("pay", "procedures"), (PROPERTY_TAX, "procedure"), ("start", "pay_start"))
+    ui.tap_through(("pay", "procedures"), (procedure, "procedure"), ("start", "pay_start"))
 
 
 def identify(ui: KioskUI) -> None:
