@@ -59,6 +59,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
     from kiosk.services.check_status import CheckStatus
+    from kiosk.services.consent import OutboxConsents
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
     from kiosk.services.satisfaction import OutboxSatisfaction
@@ -102,6 +103,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             api=runtime.api, journal=store.journal, devices=runtime.devices,
             kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
+        consents=OutboxConsents(store.outbox, wake=runtime.sync.wake),
         demo_panel=demo_panel,
         on_session=session,
         screenshot=screenshot,

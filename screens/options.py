@@ -14,6 +14,7 @@ from kiosk.receipts.status import StatusSlips
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
+from kiosk.services.consent import ConsentBook
 from kiosk.services.identify import CitizenIdentity, Identifier
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.ui_state import UiState
@@ -57,6 +58,7 @@ class ShellOptions:
     request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
+    consents: ConsentBook | None = None  # e-ID consents and refusals (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     # told True when a citizen starts and False at the wipe (the daily close waits for it)
     on_session: Callable[[bool], None] = field(default=lambda _present: None)
