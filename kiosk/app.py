@@ -58,6 +58,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.receipts.status import StatusSlips
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
+    from kiosk.services.card_custody import CardCustody
     from kiosk.services.check_status import CheckStatus
     from kiosk.services.consent import OutboxConsents
     from kiosk.services.identify import Identifier
@@ -80,6 +81,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             runtime.daily_close.citizen(present)
 
     reader = runtime.devices.eid
+    custody = CardCustody()
+    runtime.devices.subscribe(custody.on_status)
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
@@ -104,6 +107,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         consents=OutboxConsents(store.outbox, wake=runtime.sync.wake),
+        card_custody=custody,
         demo_panel=demo_panel,
         on_session=session,
         screenshot=screenshot,

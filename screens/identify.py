@@ -51,6 +51,8 @@ NO_CARD_WAYS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "status": (("no_card_case", N_("Type my case number"), "type_case_number"),),
 }
 MSG_READING = N_("Reading your card, please wait…")
+MSG_CARD_LEFT = N_("There is a card in the reader from someone before you. Please take it "
+                   "out and give it to staff, then put your own card in.")
 PIN_HEADING = N_("Type your card's PIN")
 PIN_HELP = N_("Type the PIN of your identity card with the number keys. Nobody sees "
               "the digits: only dots appear. Then touch Confirm.")
@@ -86,23 +88,29 @@ class InsertCardScreen(IdentifyScreen):
     reading = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
-        """Start fresh; read at once if the card is already in."""
+        """Start fresh; read at once if the card is already in (and not someone else's)."""
         self.wipe()
         self.flow.new_identifier()
         status = self.flow.reader_status()
-        if status is not None and ready_card(status):
+        if self.app.options.card_custody.card_left:
+            self.notice = MSG_CARD_LEFT
+        elif status is not None and ready_card(status):
             self.card_ready()
 
     def on_reader(self, status: DeviceStatus) -> None:
         """React to the reader while this screen shows."""
-        if ready_card(status):
+        if self.app.options.card_custody.card_left:
+            self.notice = MSG_CARD_LEFT  # never read a card an earlier citizen left behind
+        elif ready_card(status):
             self.card_ready()
+        elif status.detail.get("card") == "absent" and self.notice == MSG_CARD_LEFT:
+            self.notice = ""  # the card left behind is out: hers can go in
         elif status.message_key and status.detail.get("card") != "absent":
             self.notice = status.message_key
 
     def card_ready(self) -> None:
         """Read the names on the card for the citizen to confirm."""
-        if self.reading:
+        if self.reading or self.app.options.card_custody.card_left:
             return
         self.reading = True
         self.notice = MSG_READING

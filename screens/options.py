@@ -13,6 +13,7 @@ from kiosk.receipts.request import RequestReceipts
 from kiosk.receipts.status import StatusSlips
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.card_custody import CardCustody
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.consent import ConsentBook
 from kiosk.services.identify import CitizenIdentity, Identifier
@@ -59,6 +60,8 @@ class ShellOptions:
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     consents: ConsentBook | None = None  # e-ID consents and refusals (durable outbox)
+    # a card left in the reader after a session is never read for the next citizen
+    card_custody: CardCustody = field(default_factory=CardCustody)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     # told True when a citizen starts and False at the wipe (the daily close waits for it)
     on_session: Callable[[bool], None] = field(default=lambda _present: None)
