@@ -63,6 +63,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.consent import OutboxConsents
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
+    from kiosk.services.proactive import ProactiveNotes
     from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from offline_cache.sync import LinkState
@@ -108,6 +109,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         consents=OutboxConsents(store.outbox, wake=runtime.sync.wake),
         card_custody=custody,
+        proactive=ProactiveNotes(runtime.api),
         demo_panel=demo_panel,
         on_session=session,
         screenshot=screenshot,

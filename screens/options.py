@@ -17,6 +17,7 @@ from kiosk.services.card_custody import CardCustody
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.consent import ConsentBook
 from kiosk.services.identify import CitizenIdentity, Identifier
+from kiosk.services.proactive import NoteSource
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.ui_state import UiState
 from kiosk.settings import TimeoutsSection
@@ -60,6 +61,7 @@ class ShellOptions:
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     consents: ConsentBook | None = None  # e-ID consents and refusals (durable outbox)
+    proactive: NoteSource | None = None  # after the e-ID: bills due, a case waiting
     # a card left in the reader after a session is never read for the next citizen
     card_custody: CardCustody = field(default_factory=CardCustody)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
