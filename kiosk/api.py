@@ -182,6 +182,11 @@ class ApiClient:
         return cast(CloseAnswer, self._json(
             "POST", "/closes", json=close, idempotency_key=idempotency_key))
 
+    def record_consent(self, consent: Mapping[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """Record a citizen's consent (or refusal): which fields, never their values."""
+        return dict(self._json("POST", "/consents", json=consent,
+                               idempotency_key=idempotency_key))
+
     def submit(self, submission: Mapping[str, Any], idempotency_key: str) -> str:
         """Send a procedure request and return its case number."""
         body = self._json("POST", "/submissions", json=submission, idempotency_key=idempotency_key)

@@ -43,6 +43,7 @@ class ApiUploader:
             "satisfaction": self._satisfaction,
             "heartbeat": lambda body, _key: dict(self._client.heartbeat(body)),
             "close": lambda body, key: dict(self._client.close_batch(body, key)),
+            "consent": lambda body, key: self._client.record_consent(body, key),
             "assistance_request": lambda body, _key: dict(
                 self._client.request_assistance(str(body["reason"]))),
         }

@@ -58,9 +58,12 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.receipts.status import StatusSlips
     from kiosk.services.assistance import OutboxAssistance
     from kiosk.services.browse_catalog import OfflineBrowseCatalog
+    from kiosk.services.card_custody import CardCustody
     from kiosk.services.check_status import CheckStatus
+    from kiosk.services.consent import OutboxConsents
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
+    from kiosk.services.proactive import ProactiveNotes
     from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from offline_cache.sync import LinkState
@@ -79,6 +82,8 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             runtime.daily_close.citizen(present)
 
     reader = runtime.devices.eid
+    custody = CardCustody()
+    runtime.devices.subscribe(custody.on_status)
     options = ShellOptions(
         municipality=settings.kiosk.municipality,
         kiosk_id=settings.kiosk.id,
@@ -102,6 +107,9 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
             api=runtime.api, journal=store.journal, devices=runtime.devices,
             kiosk=settings.kiosk, sync=runtime.sync, language=language),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
+        consents=OutboxConsents(store.outbox, wake=runtime.sync.wake),
+        card_custody=custody,
+        proactive=ProactiveNotes(runtime.api),
         demo_panel=demo_panel,
         on_session=session,
         screenshot=screenshot,

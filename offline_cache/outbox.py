@@ -94,6 +94,11 @@ class Outbox:
         with self._database.transaction() as tx:
             return enqueue(tx, self._cipher, "assistance_request", {"reason": reason})
 
+    def enqueue_consent(self, body: dict[str, Any]) -> int:
+        """Queue a citizen's consent record (field names, never values; POST /v1/consents)."""
+        with self._database.transaction() as tx:
+            return enqueue(tx, self._cipher, "consent", body)
+
     def enqueue_heartbeat(self, body: dict[str, Any]) -> int:
         """Queue a heartbeat, replacing any heartbeat not yet sent (only the newest matters)."""
         with self._database.transaction() as tx:

@@ -16,6 +16,7 @@ from procedure_api.routers import (
     cases,
     catalog,
     closes,
+    consents,
     debts,
     eid,
     fleet,
@@ -41,7 +42,7 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     install_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(public.router, responses=ERRORS)
-    for module in (kiosks, assistance, closes, payments, catalog):
+    for module in (kiosks, assistance, closes, payments, catalog, consents):
         app.include_router(module.router, responses=ERRORS)
         app.include_router(module.staff, responses=ERRORS)
     for module in (debts, cases, eid, telemetry):

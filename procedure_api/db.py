@@ -83,6 +83,11 @@ CREATE INDEX IF NOT EXISTS heartbeats_by_kiosk ON heartbeats (kiosk_id, id);
 CREATE TABLE IF NOT EXISTS satisfaction (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, score INTEGER NOT NULL,
     journey TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS consents (
+    consent_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, decision TEXT NOT NULL,
+    journey TEXT NOT NULL, procedure_id TEXT, fields_read TEXT NOT NULL,
+    fields_shared TEXT NOT NULL, given_at TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS consents_by_kiosk ON consents (kiosk_id, received_at);
 """
 # Columns added since the first release, as (table, column, type): an older database file
 # gets them when it is opened, so a demo folder survives an upgrade.

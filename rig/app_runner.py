@@ -87,7 +87,8 @@ class Bridge:
         overlays = [w for w in Window.children if w is not self.app.root]
         if overlays:
             return overlays
-        layers = [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner]
+        layers = [self._screen(), self.app.root.ids.top_bar, self.app.root.ids.banner,
+                  *(w for w in self.app.root.children if getattr(w, "kiosk_layer", False))]
         return [layer for layer in layers if layer.opacity > 0]
 
     def _find(self, target: str) -> Any:

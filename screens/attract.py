@@ -6,12 +6,15 @@ from typing import Any
 
 from kivy.animation import Animation
 from kivy.clock import Clock, ClockEvent
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from common.text import N_
+from drivers.base import DeviceStatus
 from kiosk.i18n import load_catalog
 from screens.base import KioskScreen
 
 INVITATION = "Touch the screen to start"
+TAKE_CARD = N_("Please take your card from the reader.")
 ROTATE_S = 4.0
 
 
@@ -21,6 +24,8 @@ class AttractScreen(KioskScreen):
     __events__ = ("on_start_session",)
     pulse = NumericProperty(0.0)  # 0..1, drives the breathing ring around the button
     invitation_other = StringProperty("")  # the invitation in the kiosk's other languages
+    card_left = BooleanProperty(False)  # a card is still in the reader after the wipe
+    take_card_text = StringProperty("")  # "please take your card" in every language
     _animation: Animation | None = None
     _rotation: ClockEvent | None = None
     _turn = 0
@@ -46,6 +51,19 @@ class AttractScreen(KioskScreen):
         """Start a citizen session."""
         self.app.start_session()
 
+    def on_pre_enter(self, *_args: Any) -> None:
+        self._card_state()
+
+    def on_reader(self, status: DeviceStatus) -> None:
+        """A card left behind was taken out (or another went in): say so at once."""
+        self._card_state()
+
+    def _card_state(self) -> None:
+        self.card_left = self.app.options.card_custody.card_left
+        languages = [self.app.language, *(c for c in self.app.options.languages
+                                          if c != self.app.language)]
+        self.take_card_text = "\n".join(load_catalog(c)._(TAKE_CARD) for c in languages)
+
     def on_enter(self, *_args: Any) -> None:
         animation = Animation(pulse=1.0, duration=1.6, t="in_out_sine") + Animation(
             pulse=0.0, duration=1.6, t="in_out_sine")
@@ -66,6 +84,7 @@ class AttractScreen(KioskScreen):
         """After a language change, invite in the languages not shown in the button."""
         self._turn = -1
         self._rotate(0)
+        self._card_state()
 
     def _rotate(self, _dt: float) -> None:
         """Show the invitation in each of the other enabled languages in turn."""

@@ -15,11 +15,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from common.text import N_
 from drivers.base import DeviceState, DeviceStatus
 from kiosk.services.browse_catalog import pick
+from kiosk.services.consent import (
+    WITH_WHOM,
+    ConsentBook,
+    ConsentTerms,
+    Decision,
+    consent_terms,
+)
 from kiosk.services.identify import (
     Authenticated,
     IdentifyFailed,
@@ -28,7 +36,6 @@ from kiosk.services.identify import (
     PinWrong,
     SessionEnded,
     SharedField,
-    shared_fields,
 )
 from screens.base import JourneyStep
 from screens.identify_flow import IdentifyFlow
@@ -37,16 +44,21 @@ from screens.keyboard import DELETE
 
 log = logging.getLogger(__name__)
 PIN_MAX = 12
+# After "No, I don't agree": (widget id, label msgid, method) per journey, main way first.
+NO_CARD_WAYS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "pay": (("no_card_reference", N_("Type the bill's number"), "pay_by_reference"),
+            ("no_card_barcode", N_("Scan or type the barcode"), "pay_by_barcode")),
+    "status": (("no_card_case", N_("Type my case number"), "type_case_number"),),
+}
 MSG_READING = N_("Reading your card, please wait…")
+MSG_CARD_LEFT = N_("There is a card in the reader from someone before you. Please take it "
+                   "out and give it to staff, then put your own card in.")
 PIN_HEADING = N_("Type your card's PIN")
 PIN_HELP = N_("Type the PIN of your identity card with the number keys. Nobody sees "
               "the digits: only dots appear. Then touch Confirm.")
 PIN_SIGN_HEADING = N_("Type your card's PIN to sign your request")
 PIN_SIGN_HELP = N_("Your PIN signs the request, like a signature on paper. Type it with the "
                    "number keys: only dots appear. Then touch Confirm.")
-# A journey without a procedure (the citizen's own cases) receives only who the citizen
-# is, through the signed session: the national number.
-IDENTITY_ONLY = {"identity_level": "eid"}
 
 
 def ready_card(status: DeviceStatus) -> bool:
@@ -76,23 +88,29 @@ class InsertCardScreen(IdentifyScreen):
     reading = BooleanProperty(False)
 
     def load(self, **_params: Any) -> None:
-        """Start fresh; read at once if the card is already in."""
+        """Start fresh; read at once if the card is already in (and not someone else's)."""
         self.wipe()
         self.flow.new_identifier()
         status = self.flow.reader_status()
-        if status is not None and ready_card(status):
+        if self.app.options.card_custody.card_left:
+            self.notice = MSG_CARD_LEFT
+        elif status is not None and ready_card(status):
             self.card_ready()
 
     def on_reader(self, status: DeviceStatus) -> None:
         """React to the reader while this screen shows."""
-        if ready_card(status):
+        if self.app.options.card_custody.card_left:
+            self.notice = MSG_CARD_LEFT  # never read a card an earlier citizen left behind
+        elif ready_card(status):
             self.card_ready()
+        elif status.detail.get("card") == "absent" and self.notice == MSG_CARD_LEFT:
+            self.notice = ""  # the card left behind is out: hers can go in
         elif status.message_key and status.detail.get("card") != "absent":
             self.notice = status.message_key
 
     def card_ready(self) -> None:
         """Read the names on the card for the citizen to confirm."""
-        if self.reading:
+        if self.reading or self.app.options.card_custody.card_left:
             return
         self.reading = True
         self.notice = MSG_READING
@@ -133,35 +151,140 @@ class ConfirmIdentityScreen(IdentifyScreen):
             self.names = f"{preview.given_names} {preview.surname}"
             self.number = preview.masked_national_number
 
+    def on_leave(self, *_args: Any) -> None:
+        """The names show only while she confirms (Back loads them again)."""
+        self.wipe()
+
     def wipe(self) -> None:
         self.names = ""
         self.number = ""
 
 
 class ConsentScreen(IdentifyScreen):
-    """Exactly the identity data the procedure receives, before any PIN."""
+    """What was read, what will be read and what is shared, before any PIN; yes or no."""
 
     card_bound = True
-    help_text = N_("This list shows what the municipality receives from your card for this "
-                   "procedure. Touch I agree to go on, or Back if you do not want to.")
-    fields_text = StringProperty("")
+    help_text = N_("This page says what the kiosk has read from your card, what it reads "
+                   "if you agree, and what the municipality's procedure office receives. "
+                   "Touch I agree to go on. If you touch No, I don't agree, nothing more "
+                   "is read from your card.")
+    read_before_text = StringProperty("")
+    read_after_text = StringProperty("")
+    fields_text = StringProperty("")  # what is shared (id "fields")
+    with_whom = StringProperty(WITH_WHOM)  # a msgid
+    busy = BooleanProperty(False)
+    message = StringProperty("")  # a msgid: the address could not be read
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._fields: list[SharedField] = []
+        self._terms: ConsentTerms | None = None
 
     def load(self, *, procedure_id: str = "", **_params: Any) -> None:
         document = self.flow.procedure(procedure_id) if procedure_id else None
-        self._fields = shared_fields(document or IDENTITY_ONLY)
+        self._terms = consent_terms(self.journey().value, document)
+        self.busy = False
+        self.message = ""
         self.refresh()
 
     def refresh(self) -> None:
-        language = self.app.language
-        self.fields_text = "\n".join(f"•  {pick(dict(f.label), language)}" for f in self._fields)
+        terms, language = self._terms, self.app.language
+        if terms is None:
+            return
+
+        def bullets(fields: tuple[SharedField, ...]) -> str:
+            return "\n".join(f"•  {pick(dict(f.label), language)}" for f in fields)
+
+        self.read_before_text = bullets(terms.read_before)
+        self.read_after_text = bullets(terms.read_after)
+        self.fields_text = bullets(terms.shared)
+
+    def agree(self) -> None:
+        """Record the consent, read what the form needs (the address), then go on."""
+        terms = self._terms
+        if terms is None or self.busy:
+            return
+        self.busy = True
+        self._record(terms, "agreed")
+        self.run_async(self._agree(terms))
+
+    async def _agree(self, terms: ConsentTerms) -> None:
+        identifier = self.flow.identifier
+        outcome = None
+        if terms.needs_address and identifier is not None:
+            outcome = await identifier.read_address()
+        self.busy = False
+        if self.manager is None or self.manager.current != self.name:
+            return
+        if isinstance(outcome, SessionEnded):
+            self.app.end_session()
+        elif isinstance(outcome, IdentifyFailed):
+            self.message = outcome.message_key
+        else:
+            self.after_consent()
+
+    def refuse(self) -> None:
+        """No: forget the card's data, read nothing more, offer the ways without a card."""
+        terms = self._terms
+        if terms is None or self.busy:
+            return
+        self._record(terms, "refused")
+        self.flow.end()
+        self.go_on("identify_refused", returnable=False)
+        self.scope.navigator.seal()  # Back never leads into the card screens again
+
+    def _record(self, terms: ConsentTerms, decision: Decision) -> None:
+        book = self.app.options.consents
+        if book is not None:
+            self.run_async(self._store(book, terms, decision))
+
+    async def _store(self, book: ConsentBook, terms: ConsentTerms, decision: Decision) -> None:
+        await book.record(terms, decision)
 
     def wipe(self) -> None:
-        self._fields = []
-        self.fields_text = ""
+        self._terms = None
+        self.read_before_text = self.read_after_text = self.fields_text = ""
+        self.message = ""
+        self.busy = False
+
+
+class RefusedScreen(JourneyStep):
+    """She said no: nothing more is read; the ways that need no card."""
+
+    help_text = N_("You did not agree, so the kiosk read nothing more from your card and "
+                   "sent nothing. You can take your card out. The buttons show what you "
+                   "can do without it.")
+    kind = StringProperty("")  # the journey: which ways without a card to offer
+
+    def load(self, **_params: Any) -> None:
+        self.kind = self.journey().value
+        self.refresh()
+
+    def refresh(self) -> None:
+        """One button per way without a card (the first is the main one)."""
+        box = self.ids.ways
+        box.clear_widgets()
+        for index, (widget_id, text, action) in enumerate(NO_CARD_WAYS.get(self.kind, ())):
+            kind = "MainButton" if index == 0 else "SecondaryButton"
+            button = Factory.get(kind)(text=self.app.i18n._(text))
+            button.bind(on_release=lambda _b, act=action: getattr(self, act)())
+            box.add_widget(button)
+            box.ids[widget_id] = button
+
+    def pay_by_reference(self) -> None:
+        """Find the bill by the number printed on it."""
+        self.go_on("pay_entry", mode="reference")
+
+    def pay_by_barcode(self) -> None:
+        """Find the bill by its barcode."""
+        self.go_on("pay_entry", mode="barcode")
+
+    def type_case_number(self) -> None:
+        """Check a case by the number on its receipt."""
+        self.app.go("status")
+
+    def wipe(self) -> None:
+        self.kind = ""
+        self.ids.ways.clear_widgets()
 
 
 class PinScreen(IdentifyScreen):

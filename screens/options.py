@@ -13,8 +13,11 @@ from kiosk.receipts.request import RequestReceipts
 from kiosk.receipts.status import StatusSlips
 from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
+from kiosk.services.card_custody import CardCustody
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
+from kiosk.services.consent import ConsentBook
 from kiosk.services.identify import CitizenIdentity, Identifier
+from kiosk.services.proactive import NoteSource
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.ui_state import UiState
 from kiosk.settings import TimeoutsSection
@@ -57,6 +60,10 @@ class ShellOptions:
     request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
+    consents: ConsentBook | None = None  # e-ID consents and refusals (durable outbox)
+    proactive: NoteSource | None = None  # after the e-ID: bills due, a case waiting
+    # a card left in the reader after a session is never read for the next citizen
+    card_custody: CardCustody = field(default_factory=CardCustody)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     # told True when a citizen starts and False at the wipe (the daily close waits for it)
     on_session: Callable[[bool], None] = field(default=lambda _present: None)

@@ -56,7 +56,17 @@ def demo_overlay(options: ShellOptions) -> Overlay | None:
     return DemoOverlay(options.demo_panel)
 
 
-OVERLAYS: dict[str, OverlayFactory] = {"help": help_panel, "demo": demo_overlay}
+def proactive_note(options: ShellOptions) -> Overlay | None:
+    """After the e-ID: bills due and a case waiting for her, one tap away (never modal)."""
+    if options.proactive is None:
+        return None
+    from screens.proactive_note import ProactiveNoteOverlay
+
+    return ProactiveNoteOverlay(options.proactive)
+
+
+OVERLAYS: dict[str, OverlayFactory] = {"help": help_panel, "demo": demo_overlay,
+                                       "proactive": proactive_note}
 
 
 class Overlays:

@@ -14,7 +14,13 @@ from screens.base import KioskScreen
 from screens.browse import CategoriesScreen, ProceduresScreen
 from screens.finish import GoodbyeScreen, SurveyScreen
 from screens.home import HomeScreen
-from screens.identify import ConfirmIdentityScreen, ConsentScreen, InsertCardScreen, PinScreen
+from screens.identify import (
+    ConfirmIdentityScreen,
+    ConsentScreen,
+    InsertCardScreen,
+    PinScreen,
+    RefusedScreen,
+)
 from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
 from screens.pay_confirm import PayConfirmScreen
 from screens.pay_debts import PayDebtsScreen
@@ -56,6 +62,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("identify_confirm", ConfirmIdentityScreen, "identify.kv"),
     ScreenEntry("identify_consent", ConsentScreen, "identify.kv"),
     ScreenEntry("identify_pin", PinScreen, "identify.kv"),
+    ScreenEntry("identify_refused", RefusedScreen, "identify.kv"),
     ScreenEntry("request_id_number", RequestIdNumberScreen, "request_form.kv"),
     ScreenEntry("request_form", RequestFormScreen, "request_form.kv"),
     ScreenEntry("request_check", RequestCheckScreen, "request_check.kv"),

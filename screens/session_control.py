@@ -70,6 +70,7 @@ class SessionController:
     def end(self) -> None:
         """Wipe everything of the citizen and return to the attract screen."""
         log.info("session ended; wiping citizen state")
+        self._options.card_custody.session_ended()  # a card still in is never read again
         self.timer.stop()
         self._overlays.end_session()
         for screen in self._manager.screens:

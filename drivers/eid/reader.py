@@ -198,10 +198,14 @@ class PcscEidReader:
                 SCardEndTransaction(session.handle, SCARD_LEAVE_CARD)
 
     # -- operations ----------------------------------------------------------------
-    def read_identity(self, *, include_photo: bool = False) -> Identity:
-        """Read and verify the holder's identity and address (no PIN needed)."""
+    def read_identity(self, *, include_photo: bool = False,
+                      include_address: bool = True) -> Identity:
+        """Read and verify the holder's identity and address (no PIN needed).
+
+        ``include_address=False`` leaves the address file unread (before consent).
+        """
         def read(session: CardSession, family: CardFamily) -> Identity:
-            return family.read_identity(session, include_photo)
+            return family.read_identity(session, include_photo, include_address)
         return self.worker.call(self._with_card, read)
 
     def read_auth_certificate(self) -> bytes:

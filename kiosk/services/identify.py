@@ -43,7 +43,8 @@ MSG_EID_REQUIRED = N_("This procedure needs your identity card and its PIN.")
 class CardReader(Protocol):
     """What identification needs from an e-ID reader (:class:`drivers.eid.base.EidReader`)."""
 
-    def read_identity(self, *, include_photo: bool = False) -> CardIdentity: ...
+    def read_identity(self, *, include_photo: bool = False,
+                      include_address: bool = True) -> CardIdentity: ...
 
     def read_auth_certificate(self) -> bytes: ...
 
@@ -133,16 +134,18 @@ def card_removed(status: DeviceStatus) -> bool:
     return status.detail.get("card") == "absent"
 
 
-def shared_fields(procedure: Mapping[str, Any]) -> list[SharedField]:
+def shared_fields(procedure: Mapping[str, Any], *, eid: bool | None = None) -> list[SharedField]:
     """Exactly the identity data the procedure receives, in form order, for the consent screen.
 
-    Fields pre-filled from the identity are sent with the form; an e-ID procedure also
-    receives the national number through the signed session, listed even if not a field.
+    Fields pre-filled from the identity are sent with the form; a journey on the e-ID card
+    (``eid``; by default: the procedure needs it) also sends the national number through the
+    signed session, listed even if not a field. A payable tax is "id_number" yet paid after
+    the card's PIN: its consent passes ``eid=True`` (see :mod:`kiosk.services.consent`).
     """
     fields = [SharedField(f["name"], dict(f["label"])) for f in procedure.get("form_schema", [])
               if f.get("prefill")]
-    if procedure.get("identity_level") == "eid" and not any(
-            f.name == "national_number" for f in fields):
+    on_card = procedure.get("identity_level") == "eid" if eid is None else eid
+    if on_card and not any(f.name == "national_number" for f in fields):
         fields.insert(0, SharedField("national_number", NATIONAL_NUMBER_LABEL))
     return fields
 
@@ -201,9 +204,13 @@ class Identifier:
         self._card: CardIdentity | None = None
 
     async def preview(self) -> PreviewOutcome:
-        """Read the inserted card for on-screen confirmation (no PIN needed)."""
+        """Read the card's identity page for on-screen confirmation (no PIN, no address).
+
+        Only what showing her name needs: the address waits for her consent
+        (:meth:`read_address`).
+        """
         try:
-            card = await asyncio.to_thread(self._reader.read_identity)
+            card = await asyncio.to_thread(self._reader.read_identity, include_address=False)
         except (CardRemoved, CardAbsent):
             return SessionEnded()
         except DriverError as err:
@@ -214,6 +221,21 @@ class Identifier:
                        _address(card) or "")
         return IdentityPreview(card.given_names, card.surname,
                                mask_national_number(card.national_number))
+
+    async def read_address(self) -> SessionEnded | IdentifyFailed | None:
+        """Read the address too, once she agreed that a form receives it (None: read)."""
+        try:
+            card = await asyncio.to_thread(self._reader.read_identity, include_address=True)
+        except (CardRemoved, CardAbsent):
+            return SessionEnded()
+        except DriverError as err:
+            log.info("address read failed: %s", type(err).__name__)
+            return IdentifyFailed(err.message_key)
+        if self._card is not None and card.national_number != self._card.national_number:
+            return SessionEnded()  # another card than the one she confirmed
+        self._card = card
+        self._remember(_address(card) or "")
+        return None
 
     async def authenticate(self, pin: bytearray) -> AuthOutcome:
         """Challenge, VERIFY ``pin`` once, sign, authenticate; ``pin`` is wiped on return."""

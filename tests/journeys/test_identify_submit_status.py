@@ -196,6 +196,10 @@ def test_signed_submission_gets_a_case_number_shown_under_the_citizens_cases(
         store.catalog.current(ApiUploader(client))  # the form comes from the API's catalog
         procedure = procedure_document(store.catalog, "residence_certificate")
         assert procedure is not None and procedure["identity_level"] == "eid"
+        assert asyncio.run(identifier.preview()).surname == MARIA.surname  # type: ignore[union-attr]
+        assert identifier.card_identity().address is None  # type: ignore[union-attr]
+        # she agreed that the form receives her address: only now is it read
+        assert asyncio.run(identifier.read_address()) is None
         auth = asyncio.run(identifier.authenticate(bytearray(MARIA.pin.encode())))
         assert isinstance(auth, Authenticated)
         answers = {**prefill(procedure, auth.identity), "phone": "+56912345678"}

@@ -88,6 +88,8 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
     listed = ui.call("widget", target="fields")["text"].splitlines()
     assert [line.strip("• ") for line in listed] == [
         f.label["es"] for f in shared_fields(PROCEDURE)]
+    assert [f.name for f in shared_fields(PROCEDURE)] == [
+        "national_number", "full_name", "address"]
     _look_both(ui, "identify_consent", artifacts_dir)
 
     ui.tap("agree")  # the request's form (pre-filled from the card), then its check

@@ -43,8 +43,9 @@ def test_a_paid_journey_then_the_wipe_leaves_nothing_of_the_citizen_in_the_app(
     during = ui.call("citizen_traces", needles=needles)
     assert set(during["walked"]) >= HOLDERS
     held = "\n".join(during["traces"])
+    # (the confirmation screen holds her name only while it shows: issue 16)
     for place in ("<CitizenScope>.<IdentifyFlow>", "<CitizenScope>.<PayFlow>", "REDACTOR.",
-                  "<ConfirmIdentityScreen>", "<ReceiptPreview>"):
+                  "<ReceiptPreview>"):
         assert place in held, place  # the walk finds her where she is while she is here
 
     ui.tap("finish")

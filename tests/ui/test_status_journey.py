@@ -111,7 +111,8 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
     ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
                   timeout=WAIT_CARD_S)  # María's card is already in the reader
     ui.tap_through(("confirm", "identify_consent"),)
-    assert ui.call("widget", target="fields")["text"].strip("• ") == "Número nacional"
+    assert [line.strip("• ") for line in ui.call("widget", target="fields")["text"].splitlines()
+            ] == ["Número nacional", "Nombre completo"]  # both are in the card's certificate
     ui.tap_through(("agree", "identify_pin"))
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")

@@ -185,18 +185,20 @@ class BelpicFamily:
         """Tell whether ``atr`` is one of the Belpic applet's ATRs."""
         return atr in ATRS
 
-    def read_identity(self, session: CardSession, include_photo: bool) -> Identity:
-        """Read and check identity + address; the photo only when asked (15 more APDUs)."""
+    def read_identity(self, session: CardSession, include_photo: bool,
+                      include_address: bool = True) -> Identity:
+        """Read and check identity (+ address when asked); the photo only when asked."""
         rrn = session.read_file(RRN_CERT, der_length)
         size = _signature_size(rrn)  # knowing it saves the 6Cxx round trip per signature
         identity = session.read_file(IDENTITY)
         identity_signature = session.read_file(IDENTITY_SIGNATURE, lambda _: size)
-        address = session.read_file(ADDRESS)
-        address_signature = session.read_file(ADDRESS_SIGNATURE, lambda _: size)
+        address = session.read_file(ADDRESS) if include_address else None
         parsed = parse_identity(identity, address)
         verify_file_signature(rrn, identity, identity_signature)
-        verify_file_signature(rrn, address.rstrip(b"\x00") + identity_signature,
-                              address_signature)
+        if address is not None:
+            address_signature = session.read_file(ADDRESS_SIGNATURE, lambda _: size)
+            verify_file_signature(rrn, address.rstrip(b"\x00") + identity_signature,
+                                  address_signature)
         photo = session.read_file(PHOTO) if include_photo else None
         if photo is not None:
             expected = tlv.parse(identity).get(IdentityTag.PHOTO_HASH, b"")

@@ -19,6 +19,7 @@ import logging
 import socket
 import struct
 import threading
+from collections import deque
 from dataclasses import asdict
 
 from drivers.eid.citizens import Citizen
@@ -30,6 +31,10 @@ from drivers.eid.virtual_card.belpic_image import CardImage, build_image
 log = logging.getLogger(__name__)
 
 VPCD_PORT = 35963
+APDU_LOG_SIZE = 2000  # the newest C-APDUs kept for tests (headers only, never data)
+INS_NAMES = {0xA4: "select", 0xB0: "read_binary", 0x20: "verify", 0x22: "mse_set",
+             0xC0: "get_response", 0xE4: "card_data", 0x84: "challenge", 0x2A: "pso",
+             0xE6: "log_off"}
 ATRS = {
     "belpic": belpic.ATRS[0],
     # A valid ATR of a card we do not support (a PC/SC-compliant storage card).
@@ -52,6 +57,10 @@ class VirtualCard:
         self.atr_kind = "belpic"
         self.noise = False
         self.apdu_count = 0
+        # What the card was asked, so a test can prove what was (not) read: the command,
+        # P1 P2 and the file selected when it came. Never a command's data (a VERIFY holds
+        # the PIN).
+        self.apdu_log: deque[dict[str, object]] = deque(maxlen=APDU_LOG_SIZE)
         self._inserted = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -123,6 +132,17 @@ class VirtualCard:
                 "apdu_count": self.apdu_count, "atr": self.atr_kind, "noise": self.noise,
                 "eof_fault_pending": self.faults.eof_once_at is not None}
 
+    def apdus(self, since: int = 0) -> list[dict[str, object]]:
+        """The logged C-APDUs numbered above ``since`` (1 is the first since start)."""
+        return [dict(entry) for entry in list(self.apdu_log) if int(str(entry["n"])) > since]
+
+    def _log_apdu(self, payload: bytes) -> None:
+        ins = payload[1] if len(payload) > 1 else -1
+        self.apdu_log.append({
+            "n": self.apdu_count, "citizen": self.citizen,
+            "ins": INS_NAMES.get(ins, f"{ins:02X}"),
+            "p1p2": payload[2:4].hex().upper(), "file": self.applet.current or ""})
+
     def close(self) -> None:
         """Stop the slot thread."""
         self._stop.set()
@@ -186,6 +206,7 @@ class VirtualCard:
         if len(payload) == 1:
             return ATRS[self.atr_kind]
         self.apdu_count += 1
+        self._log_apdu(payload)
         if self.faults.remove_on_ins is not None and payload[1] == self.faults.remove_on_ins:
             return None  # the card leaves the reader mid-command
         if self.noise:

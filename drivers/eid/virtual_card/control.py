@@ -2,7 +2,9 @@
 
 One request per line, ``{"cmd": "insert", "citizen": "65031200353"}``; one answer per line,
 ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}``. Commands: insert, remove,
-use_citizen, set_pin, set_faults, clear_faults, status, reset_apdu_count.
+use_citizen, set_pin, set_faults, clear_faults, status, reset_apdu_count, and
+``apdu_log`` (``{"since": n}``: the C-APDUs numbered above n, each ``{"n", "citizen", "ins",
+"p1p2", "file"}`` where ``file`` is the path selected when the command came; never data).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ def _dispatch(card: VirtualCard, request: dict[str, Any]) -> dict[str, Any]:
         card.clear_faults()
     elif command == "reset_apdu_count":
         card.apdu_count = 0
+        card.apdu_log.clear()
+    elif command == "apdu_log":
+        return {"ok": True, "apdus": card.apdus(int(request.get("since") or 0)),
+                "apdu_count": card.apdu_count}
     elif command != "status":
         raise KeyError(f"unknown command {command!r}")
     return {"ok": True, **card.status()}
@@ -113,8 +119,13 @@ class VirtualCardClient:
         return self.call("status")
 
     def reset_apdu_count(self) -> None:
-        """Zero the APDU counter."""
+        """Zero the APDU counter and empty the APDU log."""
         self.call("reset_apdu_count")
+
+    def apdu_log(self, since: int = 0) -> list[dict[str, Any]]:
+        """The C-APDUs the card received numbered above ``since`` (headers, never data)."""
+        apdus: list[dict[str, Any]] = self.call("apdu_log", since=since)["apdus"]
+        return apdus
 
     def close(self) -> None:
         """Close the control connection (the card keeps running)."""
