@@ -120,7 +120,7 @@ class Catalog(BaseModel):
 
 class Debt(BaseModel):
     reference: str
-    kind: Literal["property_tax", "water", "fine", "advertising_tax", "licence"]
+    kind: Literal["property_tax", "water", "fine", "advertising_tax", "licence", "fee"]
     description: Localized
     amount_cents: int
     due_date: str
@@ -187,6 +187,9 @@ class SubmissionRequest(RequestBody):
 
 class SubmissionAccepted(BaseModel):
     case_number: str
+    # A procedure with a fixed fee: the bill to pay (at any kiosk, by this reference or the
+    # case number); the case waits in "awaiting_payment" until it is paid.
+    fee_reference: str | None = None
 
 
 class Challenge(BaseModel):
@@ -217,7 +220,8 @@ class CaseStatus(BaseModel):
     case_number: str
     procedure_id: str
     title: Localized
-    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status: Literal["awaiting_payment", "received", "in_review", "waiting_for_citizen",
+                    "resolved", "rejected"]
     status_label: Localized
     submitted_at: str
     updated_at: str

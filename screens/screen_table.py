@@ -25,6 +25,7 @@ from screens.pay_start import PayStartScreen
 from screens.procedure import ProcedureScreen
 from screens.request_check import RequestCheckScreen
 from screens.request_done import RequestDoneScreen, RequestSendingScreen
+from screens.request_fee import RequestFeeScreen
 from screens.request_form import RequestFormScreen, RequestIdNumberScreen
 from screens.search import SearchScreen
 from screens.status import StatusEntryScreen, StatusResultScreen
@@ -60,6 +61,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("request_form", RequestFormScreen, "request_form.kv"),
     ScreenEntry("request_check", RequestCheckScreen, "request_check.kv"),
     ScreenEntry("request_sending", RequestSendingScreen, "request_done.kv"),
+    ScreenEntry("request_fee", RequestFeeScreen, "request_fee.kv"),
     ScreenEntry("request_done", RequestDoneScreen, "request_done.kv"),
     ScreenEntry("status_cases", StatusCasesScreen, "status_cases.kv"),
     ScreenEntry(SURVEY_SCREEN, SurveyScreen, "finish.kv"),

@@ -36,6 +36,7 @@ from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
 from kiosk.receipts.payment import (
+    RequestOnReceipt,
     build_checking_receipt,
     build_payment_receipt,
     print_paid_receipt,
@@ -208,8 +209,12 @@ class PayBills:
         return Selection(tuple(bills), amount)
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
-                  receipt_on_screen_ok: bool = False) -> PayOutcome:
-        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired."""
+                  receipt_on_screen_ok: bool = False,
+                  request: RequestOnReceipt | None = None) -> PayOutcome:
+        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired.
+
+        ``request``: the selection is a request's fee; its one receipt names the case.
+        """
         if selection.state is not SelectionState.OPEN:
             raise SelectionUsed(f"selection is {selection.state}")
         if any(bill.reference in self._paid for bill in selection.bills):
@@ -240,8 +245,8 @@ class PayBills:
         selection.state = SelectionState.SEALED
         self._paid.update(bill.reference for bill in selection.bills)
         if outcome.status is card_payment.PaymentStatus.CHECKING:
-            return await self._issue_checking(outcome, selection)
-        return await self._issue_receipt(outcome.payment, selection)
+            return await self._issue_checking(outcome, selection, request)
+        return await self._issue_receipt(outcome.payment, selection, request)
 
     async def _charge(self, terminal: PaymentTerminal, selection: Selection,
                       on_progress: Callable[[str], None]) -> card_payment.PaymentOutcome:
@@ -253,20 +258,23 @@ class PayBills:
             log.error("payment refused: %s", err)
             raise PreviousPaymentOpen(str(err)) from err
 
-    async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:
+    async def _issue_receipt(self, payment: Payment, selection: Selection,
+                             request: RequestOnReceipt | None = None) -> PayOutcome:
         pending = not await self._confirmed(payment.ticket)
         receipt = build_payment_receipt(
             self.kiosk, payment, {b.reference: b.description for b in selection.bills},
-            issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
+            issued_at=datetime.now().astimezone(), pending=pending, language=self.language,
+            request=request)
         return await self._print(payment, receipt, pending)
 
     async def _issue_checking(self, outcome: card_payment.PaymentOutcome,
-                              selection: Selection) -> PayOutcome:
+                              selection: Selection,
+                              request: RequestOnReceipt | None = None) -> PayOutcome:
         """Give the citizen a 'being checked' receipt with the reference to show staff."""
         payment = outcome.payment
         receipt = build_checking_receipt(
             self.kiosk, payment, {b.reference: b.description for b in selection.bills},
-            issued_at=datetime.now().astimezone(), language=self.language)
+            issued_at=datetime.now().astimezone(), language=self.language, request=request)
         attempt = await print_receipt(self.devices.printer, receipt,
                                       f"ticket {payment.ticket:06d} being checked")
         return PayOutcome(PayResult.CHECKING, outcome.message_key, payment, receipt,
