@@ -15,6 +15,7 @@ from kiosk.services.assistance import AssistanceDesk
 from kiosk.services.browse_catalog import BrowseCatalog
 from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.identify import CitizenIdentity, Identifier
+from kiosk.services.reprint_receipt import ReprintReceipts
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.ui_state import UiState
 from kiosk.settings import TimeoutsSection
@@ -56,6 +57,7 @@ class ShellOptions:
     submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
     request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
+    reprint: ReprintReceipts | None = None  # "Reprint a receipt" (reprint_receipt.py)
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     demo_panel: DemoPanel | None = None  # `kiosk demo` only: card and terminal controls
     # told True when a citizen starts and False at the wipe (the daily close waits for it)

@@ -23,6 +23,7 @@ from screens.pay_progress import PayProgressScreen
 from screens.pay_result import PayResultScreen
 from screens.pay_start import PayStartScreen
 from screens.procedure import ProcedureScreen
+from screens.reprint import ReprintScreen
 from screens.request_check import RequestCheckScreen
 from screens.request_done import RequestDoneScreen, RequestSendingScreen
 from screens.request_fee import RequestFeeScreen
@@ -63,6 +64,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("request_sending", RequestSendingScreen, "request_done.kv"),
     ScreenEntry("request_fee", RequestFeeScreen, "request_fee.kv"),
     ScreenEntry("request_done", RequestDoneScreen, "request_done.kv"),
+    ScreenEntry("reprint", ReprintScreen, "reprint.kv"),
     ScreenEntry("status_cases", StatusCasesScreen, "status_cases.kv"),
     ScreenEntry(SURVEY_SCREEN, SurveyScreen, "finish.kv"),
     ScreenEntry(GOODBYE_SCREEN, GoodbyeScreen, "finish.kv"),

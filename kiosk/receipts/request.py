@@ -30,6 +30,7 @@ from kiosk.receipts.wording import PAPER_LOCALE, PENDING_CONFIRMATION, THANKS, h
 from kiosk.services.browse_catalog import pick
 from kiosk.services.submit_procedure import Submitted
 from kiosk.settings import KioskSection
+from offline_cache.receipt_copies import ReceiptCopies
 from offline_cache.submissions import Submissions
 
 TITLE = N_("Request receipt")
@@ -116,10 +117,11 @@ class RequestReceipts:
     """Issue request receipts: on paper through the one print path, or kept on screen."""
 
     def __init__(self, kiosk: KioskSection, printer: ReceiptPrinter | None,
-                 submissions: Submissions) -> None:
+                 submissions: Submissions, copies: ReceiptCopies | None = None) -> None:
         self._kiosk = kiosk
         self._printer = printer
         self._submissions = submissions
+        self._copies = copies  # what a later reprint needs
 
     async def issue(self, procedure: Mapping[str, Any], submitted: Submitted,
                     language: str, *, fee_number: str | None = None) -> RequestReceipt:
@@ -127,6 +129,10 @@ class RequestReceipts:
         receipt = build_request_receipt(self._kiosk, procedure, submitted,
                                         issued_at=datetime.now().astimezone(),
                                         language=language, fee_number=fee_number)
+        if self._copies is not None:
+            await asyncio.to_thread(self._copies.record, "request",
+                                    submitted.provisional_reference, receipt.reference,
+                                    receipt.to_json(), submitted.case_number or "")
         attempt = await print_receipt(self._printer, receipt,
                                       f"submission {submitted.submission_id}")
         if not attempt.printed:

@@ -54,6 +54,7 @@ from kiosk.services.pay_errors import (
 )
 from kiosk.settings import KioskSection
 from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
+from offline_cache.receipt_copies import ReceiptCopies
 from offline_cache.sync import LinkState, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -137,9 +138,11 @@ class PayBills:
 
     def __init__(self, *, api: ApiClient, journal: Journal, devices: DeviceHub,
                  kiosk: KioskSection, sync: SyncWorker | None = None,
-                 language: str = "es", confirm_wait_s: float = 3.0) -> None:
+                 language: str = "es", confirm_wait_s: float = 3.0,
+                 copies: ReceiptCopies | None = None) -> None:
         self.api, self.journal, self.devices, self.kiosk = api, journal, devices, kiosk
         self.sync, self.language, self.confirm_wait_s = sync, language, confirm_wait_s
+        self.copies = copies  # what a later reprint needs (offline_cache/receipt_copies.py)
         self._paid: set[str] = set()
 
     # -- finding debts ------------------------------------------------------------------
@@ -265,6 +268,10 @@ class PayBills:
             self.kiosk, payment, {b.reference: b.description for b in selection.bills},
             issued_at=datetime.now().astimezone(), pending=pending, language=self.language,
             request=request)
+        if self.copies is not None:
+            await asyncio.to_thread(self.copies.record, "payment", payment.idempotency_key,
+                                    receipt.reference, receipt.to_json(),
+                                    payment.card_last4 or "")
         return await self._print(payment, receipt, pending)
 
     async def _issue_checking(self, outcome: card_payment.PaymentOutcome,
