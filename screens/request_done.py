@@ -16,7 +16,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
-from kiosk.receipts.request import fixed_fee, request_reference
+from kiosk.receipts.request import fixed_fee, ready_lines, request_reference
 from screens.journeys import Journey
 from screens.request_flow import FeeDue, Sent
 from screens.request_form import RequestScreen
@@ -87,6 +87,7 @@ class RequestDoneScreen(RequestScreen):
     reference = StringProperty("")
     explanation = StringProperty("")
     fee_message = StringProperty("")
+    ready = StringProperty("")  # when the result is ready and where she collects it
     receipt_message = StringProperty("")
 
     def load(self, **_params: Any) -> None:
@@ -112,9 +113,11 @@ class RequestDoneScreen(RequestScreen):
         self.fee_message = (translate(MSG_FEE_PAID) if sent.fee_paid is not None
                             else translate(MSG_FEE_LATER) if has_fee and not self.pending
                             else "")
+        self.ready = "\n".join(ready_lines(self.request.document, self.app.language))
         self.receipt_message = translate(sent.receipt.message_key)
 
     def wipe(self) -> None:
         self.ids.preview.clear_widgets()
         self.pending = self.receipt_shown = False
         self.reference = self.explanation = self.receipt_message = self.fee_message = ""
+        self.ready = ""

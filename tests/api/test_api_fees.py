@@ -72,6 +72,11 @@ def test_a_fixed_fee_case_awaits_its_fee_bill_and_moves_on_once_it_is_paid(
     assert recorded["needs_review"] is False
     assert client.bill(reference)["status"] == "paid"
     assert client.case_status(case_number)["status"] == "received"
+    copy = client.receipt_copy(case_number, None)  # a reprint: the request and its payment
+    assert copy["kind"] == "payment" and copy["case_number"] == case_number
+    assert copy["procedure_id"] == "complaint" and copy["payment"] is not None
+    assert copy["payment"]["card_last4"] == "4242"
+    assert [line["reference"] for line in copy["lines"]] == [reference]
 
 
 def test_a_fee_paid_for_another_amount_goes_to_review_and_the_case_keeps_waiting(

@@ -78,6 +78,8 @@ def test_a_fixed_fee_is_paid_in_the_same_session_with_one_sale_and_one_receipt(
     ui.wait_until(lambda: ui.call("screen") == "request_done", "the paid request",
                   timeout=SEND_S)
     assert "La tasa está pagada" in texts(ui)
+    assert ui.call("widget", target="ready")["text"] == (
+        "Listo en: 5 minutos. Lo retira en: Registro civil, primer piso")
     assert ui.call("widget", target="reference")["text"] == case_number
     look_both(ui, "request_done-fee-paid", artifacts_dir, english="The fee is paid")
 
