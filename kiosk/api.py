@@ -40,6 +40,7 @@ from kiosk.api_types import (
     Health,
     HeartbeatAck,
     PaymentRecorded,
+    ReceiptCopy,
 )
 from kiosk.settings import ApiSection
 
@@ -167,6 +168,12 @@ class ApiClient:
     def bill(self, reference: str) -> Debt:
         """Find a bill by its reference, paid or not; unknown: ApiRejected bill_not_found (404)."""
         return cast(Debt, self._json("GET", f"/bills/{quote(reference, safe='')}"))
+
+    def receipt_copy(self, reference: str, check: str | None) -> ReceiptCopy:
+        """What a receipt printed at any kiosk said; refused: ApiRejected receipt_not_found
+        (404) or too_many_receipt_attempts (429)."""
+        return cast(ReceiptCopy, self._json("POST", "/receipts/lookup",
+                                            json={"reference": reference, "check": check}))
 
     def decode_bill(self, barcode: str) -> DecodedBill:
         """Ask the server to decode a bill's barcode (kiosk.bill_barcode does it offline)."""

@@ -97,6 +97,33 @@ class HeartbeatAck(TypedDict):
     server_time: str
 
 
+class ReceiptCopyLine(TypedDict):
+    description: Localized
+    amount_cents: int | None
+    reference: str
+
+
+class ReceiptCopyPayment(TypedDict):
+    ticket: int
+    amount_cents: int
+    card_type: str
+    card_last4: str
+    authorization_code: str
+    operation_number: str
+    idempotency_key: str
+
+
+class ReceiptCopy(TypedDict):
+    kind: str  # payment | request
+    kiosk_id: str
+    issued_at: str
+    lines: list[ReceiptCopyLine]
+    payment: ReceiptCopyPayment | None
+    case_number: str | None
+    procedure_id: str | None
+    case_key: str | None
+
+
 @dataclass(frozen=True)
 class CatalogFetch:
     """A catalog answer: ``catalog`` is None when the server said 304 (keep your copy)."""

@@ -64,12 +64,14 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
     from kiosk.services.identify import Identifier
     from kiosk.services.pay_bills import PayBills
     from kiosk.services.proactive import ProactiveNotes
+    from kiosk.services.reprint_receipt import ReprintReceipts
     from kiosk.services.satisfaction import OutboxSatisfaction
     from kiosk.services.submit_procedure import SubmitProcedure, procedure_document
     from offline_cache.sync import LinkState
     from screens.shell import KioskShell, ShellOptions
 
     store = runtime.store
+    store.receipt_copies.window_days = settings.kiosk.reprint_window_days
     catalog = OfflineBrowseCatalog(store.catalog, store.search)
     between = BetweenCitizens(catalog.reload)
     # A newer catalog arrives on a background thread; the screens read it on Kivy's thread,
@@ -102,10 +104,14 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         submit=SubmitProcedure(store.submissions, runtime.sync.wake,
                                link_down=lambda: runtime.sync.link is LinkState.OFFLINE),
         request_receipts=RequestReceipts(settings.kiosk, runtime.devices.printer,
-                                         store.submissions),
+                                         store.submissions, store.receipt_copies),
         pay_bills=lambda language: PayBills(
             api=runtime.api, journal=store.journal, devices=runtime.devices,
-            kiosk=settings.kiosk, sync=runtime.sync, language=language),
+            kiosk=settings.kiosk, sync=runtime.sync, language=language,
+            copies=store.receipt_copies),
+        reprint=ReprintReceipts(
+            store.receipt_copies, runtime.api, runtime.devices.printer, settings.kiosk,
+            lambda procedure_id: procedure_document(store.catalog, procedure_id)),
         satisfaction=OutboxSatisfaction(store.outbox, wake=runtime.sync.wake),
         consents=OutboxConsents(store.outbox, wake=runtime.sync.wake),
         card_custody=custody,

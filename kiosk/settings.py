@@ -49,6 +49,8 @@ class KioskSection(_Section):
     data_dir: Path
     log_dir: Path
     verification_url: str = Field(min_length=1)
+    # A receipt can be reprinted (at any kiosk) for this many days after it was issued.
+    reprint_window_days: Annotated[int, Field(ge=1, le=3650)] = 90
 
     @field_validator("languages")
     @classmethod

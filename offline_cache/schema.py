@@ -9,7 +9,7 @@ of service rather than guess at columns it does not know.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -72,6 +72,16 @@ CREATE TABLE IF NOT EXISTS closes (
     api_status TEXT,                    -- reconciled | differences | pending (not yet sent)
     differences TEXT                    -- JSON: tickets / operation numbers that disagree
 );
+CREATE TABLE IF NOT EXISTS receipt_copies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,                 -- payment | request
+    qr_key TEXT NOT NULL,               -- SHA-256 of the QR's reference (an Idempotency-Key)
+    printed_reference TEXT NOT NULL,    -- SHA-256 of the reference printed as text
+    private BLOB NOT NULL,              -- AES-GCM: the receipt (JSON) and its check
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS receipt_copies_qr ON receipt_copies (qr_key);
+CREATE INDEX IF NOT EXISTS receipt_copies_reference ON receipt_copies (printed_reference);
 CREATE TABLE IF NOT EXISTS incidents (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -87,4 +97,6 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE payments ADD COLUMN terminal_amount_cents INTEGER",
         "ALTER TABLE payments ADD COLUMN close_id INTEGER",
     ),
+    # 3: receipt_copies, what a reprint needs (a new table: SCHEMA creates it).
+    3: (),
 }

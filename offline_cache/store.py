@@ -12,6 +12,7 @@ from offline_cache.database import OfflineDatabase, open_database
 from offline_cache.errors import KeyFileError
 from offline_cache.journal import Journal
 from offline_cache.outbox import Outbox
+from offline_cache.receipt_copies import ReceiptCopies
 from offline_cache.search import CatalogSearch
 from offline_cache.submissions import Submissions
 
@@ -28,6 +29,7 @@ class OfflineStore:
     catalog: CatalogCache
     search: CatalogSearch
     closes: CloseBook
+    receipt_copies: ReceiptCopies
 
     @classmethod
     def open(cls, database_path: Path, key_path: Path) -> OfflineStore:
@@ -54,6 +56,7 @@ class OfflineStore:
             submissions=Submissions(database, cipher), outbox=Outbox(database, cipher),
             catalog=CatalogCache(database), search=CatalogSearch(database),
             closes=CloseBook(database, cipher, journal),
+            receipt_copies=ReceiptCopies(database, cipher),
         )
 
     def close(self) -> None:
@@ -67,5 +70,6 @@ def _holds_encrypted_records(database: OfflineDatabase) -> bool:
             "SELECT EXISTS (SELECT 1 FROM payments WHERE private IS NOT NULL)"
             " OR EXISTS (SELECT 1 FROM submissions WHERE private IS NOT NULL)"
             " OR EXISTS (SELECT 1 FROM outbox WHERE payload IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM receipt_copies)"
         ).fetchone()
     return bool(row[0])

@@ -23,6 +23,7 @@ from procedure_api.routers import (
     kiosks,
     payments,
     public,
+    receipts,
     telemetry,
 )
 from procedure_api.state import ServerState
@@ -45,7 +46,7 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     for module in (kiosks, assistance, closes, payments, catalog, consents):
         app.include_router(module.router, responses=ERRORS)
         app.include_router(module.staff, responses=ERRORS)
-    for module in (debts, cases, eid, telemetry):
+    for module in (debts, cases, eid, telemetry, receipts):
         app.include_router(module.router, responses=ERRORS)
     app.include_router(fleet.staff, responses=ERRORS)
     return app

@@ -96,9 +96,13 @@ ADDED_COLUMNS = (
     ("payments", "review_reason", "TEXT"),
     ("payments", "close_id", "TEXT"),
     ("debts", "address_hint", "TEXT"),
+    ("cases", "fee_reference", "TEXT"),
 )
 # Indexes over added columns, created once those columns exist.
-LATE_INDEXES = "CREATE INDEX IF NOT EXISTS payments_by_close ON payments (kiosk_id, close_id);"
+LATE_INDEXES = """
+CREATE INDEX IF NOT EXISTS payments_by_close ON payments (kiosk_id, close_id);
+CREATE INDEX IF NOT EXISTS cases_by_fee ON cases (fee_reference);
+"""
 
 
 def iso(moment: datetime) -> str:

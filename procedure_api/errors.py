@@ -34,6 +34,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Too many wrong enrolment codes from this address; try again later.",
         "es": "Demasiados códigos de registro erróneos desde esta dirección; inténtelo más tarde.",
     },
+    "too_many_receipt_attempts": {
+        "en": "Too many wrong receipt references from this kiosk; try again later.",
+        "es": "Demasiadas referencias de comprobante erróneas desde este quiosco; inténtelo más "
+              "tarde.",
+    },
+    "receipt_not_found": {
+        "en": "No receipt matches this reference and check.",
+        "es": "Ningún comprobante coincide con esta referencia y comprobación.",
+    },
     "payload_too_large": {
         "en": "The request is too large.",
         "es": "La solicitud es demasiado grande.",

@@ -120,7 +120,7 @@ class Catalog(BaseModel):
 
 class Debt(BaseModel):
     reference: str
-    kind: Literal["property_tax", "water", "fine", "advertising_tax", "licence"]
+    kind: Literal["property_tax", "water", "fine", "advertising_tax", "licence", "fee"]
     description: Localized
     amount_cents: int
     due_date: str
@@ -191,6 +191,9 @@ class SubmissionRequest(RequestBody):
 
 class SubmissionAccepted(BaseModel):
     case_number: str
+    # A procedure with a fixed fee: the bill to pay (at any kiosk, by this reference or the
+    # case number); the case waits in "awaiting_payment" until it is paid.
+    fee_reference: str | None = None
 
 
 class Challenge(BaseModel):
@@ -221,7 +224,8 @@ class CaseStatus(BaseModel):
     case_number: str
     procedure_id: str
     title: Localized
-    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status: Literal["awaiting_payment", "received", "in_review", "waiting_for_citizen",
+                    "resolved", "rejected"]
     status_label: Localized
     submitted_at: str
     updated_at: str
@@ -300,3 +304,40 @@ class SatisfactionIn(RequestBody):
 
 class Recorded(BaseModel):
     status: Literal["recorded"]
+
+
+class ReceiptLookup(RequestBody):
+    # What a receipt carries: its QR's key, "PAG-000123", a case number or "SOL-1A2B3C4D".
+    reference: Annotated[str, Field(pattern=r"^[A-Za-z0-9._: -]{1,128}$")]
+    # The proof for a typed reference: the card's last four digits (payments) or the case
+    # number (a provisional SOL- reference); none for a QR key or a case number.
+    check: Annotated[str, Field(pattern=r"^[A-Za-z0-9 -]{1,40}$")] | None = None
+
+
+class ReceiptCopyLine(BaseModel):
+    description: Localized
+    amount_cents: int | None
+    reference: str
+
+
+class ReceiptCopyPayment(BaseModel):
+    ticket: int
+    amount_cents: int
+    card_type: str
+    card_last4: str
+    authorization_code: str
+    operation_number: str
+    idempotency_key: str  # the payment's QR key
+
+
+class ReceiptCopy(BaseModel):
+    """What a reprint needs: the receipt's lines, its payment and its case, no person."""
+
+    kind: Literal["payment", "request"]
+    kiosk_id: str
+    issued_at: str
+    lines: list[ReceiptCopyLine]
+    payment: ReceiptCopyPayment | None
+    case_number: str | None
+    procedure_id: str | None
+    case_key: str | None  # the request's QR key (its submission's Idempotency-Key)

@@ -108,7 +108,9 @@ def seed_demo(db: Database, citizens_file: Path = CITIZENS_FILE) -> bool:
     rows: list[tuple[Any, ...]] = []
     citizens = load_citizens(citizens_file)
     with db.transaction() as conn:
-        conn.executemany("INSERT OR IGNORE INTO cases VALUES (?,?,?,?,?,?,?,?,?)",
+        conn.executemany("INSERT OR IGNORE INTO cases (case_number, procedure_id, national_number,"
+                         " kiosk_id, status, form, submitted_at, updated_at, idempotency_key)"
+                         " VALUES (?,?,?,?,?,?,?,?,?)",
                          _case_rows(citizens))
         for index, citizen in enumerate(citizens, start=1):
             conn.execute("INSERT OR IGNORE INTO citizens VALUES (?, ?, ?)",

@@ -5,7 +5,8 @@ this decides is whether its debts are marked paid. A payment authorized outside 
 [now - ``payment_max_age_days``, now + 10 min] settles nothing until staff confirm it (a
 kiosk clock gone wrong, or a replay). Inside the window each bill that matches a pending
 debt is settled; a wrong total or a bill that is unknown, already paid or for another
-amount puts the payment up for review with that reason.
+amount puts the payment up for review with that reason. A settled fee bill moves its case
+from ``awaiting_payment`` to ``received``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from procedure_api.db import iso
 from procedure_api.schemas import PaymentBill, PaymentRequest
 
 CLOCK_TOLERANCE = timedelta(minutes=10)  # a kiosk clock slightly ahead of ours is no fraud
@@ -38,6 +40,10 @@ def settle_debts(
             " AND status = 'pending'", (bill.reference, bill.amount_cents)).rowcount
         if not settled:
             reasons.append(_why_unsettled(conn, bill))
+            continue
+        conn.execute("UPDATE cases SET status = 'received', updated_at = ?"
+                     " WHERE fee_reference = ? AND status = 'awaiting_payment'",
+                     (iso(now), bill.reference))
     return list(dict.fromkeys(reasons))
 
 

@@ -18,6 +18,7 @@ from kiosk.services.check_status import CaseOutcome, OverviewOutcome
 from kiosk.services.consent import ConsentBook
 from kiosk.services.identify import CitizenIdentity, Identifier
 from kiosk.services.proactive import NoteSource
+from kiosk.services.reprint_receipt import ReprintReceipts
 from kiosk.services.satisfaction import SatisfactionBox
 from kiosk.services.ui_state import UiState
 from kiosk.settings import TimeoutsSection
@@ -59,6 +60,7 @@ class ShellOptions:
     submit: ProcedureSubmitter | None = None  # "Request a procedure" (submit_procedure.py)
     request_receipts: RequestReceipts | None = None  # its receipts (kiosk/receipts/request.py)
     pay_bills: PayFactory | None = None  # one PayBills per session, in its language
+    reprint: ReprintReceipts | None = None  # "Reprint a receipt" (reprint_receipt.py)
     satisfaction: SatisfactionBox | None = None  # the survey's answers (durable outbox)
     consents: ConsentBook | None = None  # e-ID consents and refusals (durable outbox)
     proactive: NoteSource | None = None  # after the e-ID: bills due, a case waiting

@@ -19,8 +19,8 @@ from kiosk.services.browse_catalog import pick
 from screens.journeys import Journey
 from screens.request_form import RequestScreen
 
-MSG_FEE = N_("This procedure costs {amount}. You pay it at the municipal office, not at "
-             "this kiosk.")
+MSG_FEE = N_("This procedure costs {amount}. After sending, you can pay it here with your "
+             "bank card, or later at any kiosk.")
 MSG_FREE = N_("This procedure is free.")
 MSG_SIGN = N_("To send it, you sign it with your identity card: next you type its PIN.")
 MSG_SEND = N_("Nothing is sent until you touch Send.")

@@ -6,17 +6,24 @@ the session. Questions already answered by the identity (the card, or a typed ID
 are not asked one by one: they are on the check-your-answers screen, where the citizen can
 change them. The answers are dropped as soon as the submission is journalled (encrypted);
 from then on only the outcome and its receipt are kept, for the last screen.
+
+A procedure with a fixed fee, once the API gave its case number, is paid in the same
+session (:meth:`RequestFlow.pay_fee`, through the Pay service: the one money path) before
+its one receipt is issued; declined or skipped, the request receipt says how to pay later.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kiosk.receipts.request import RequestReceipt, RequestReceipts
+from common.money import Money
+from kiosk.receipts.payment import RequestOnReceipt
+from kiosk.receipts.request import RequestReceipt, RequestReceipts, fixed_fee
 from kiosk.services.identify import CitizenIdentity
+from kiosk.services.pay_bills import PayableBill, PayBills, PayOutcome, PayResult
 from kiosk.services.submit_procedure import (
     FormField,
     FormInvalid,
@@ -45,6 +52,20 @@ class Sent:
 
     submitted: Submitted
     receipt: RequestReceipt
+    fee_paid: PayOutcome | None = None  # the fee's payment, when paid in this session
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    """A journalled request whose fixed fee is to be paid now, before its one receipt."""
+
+    submitted: Submitted
+    amount: Money  # the catalog's fee; the API's fee bill must say the same
+
+    @property
+    def case_number(self) -> str:
+        """The case the fee belongs to (a FeeDue always has one)."""
+        return self.submitted.case_number or ""
 
 
 class RequestFlow:
@@ -69,6 +90,8 @@ class RequestFlow:
         self.typed_identity: CitizenIdentity | None = None  # from a typed ID number
         self.sending = False
         self.sent: Sent | None = None
+        self.fee_due: FeeDue | None = None
+        self.fee_number: str | None = None  # the API's fee bill, once looked up
 
     def procedure(self, procedure_id: str) -> Mapping[str, Any] | None:
         """The cached catalog's full procedure (with its form)."""
@@ -127,10 +150,17 @@ class RequestFlow:
                 return index, errors[form_field.name]
         return None
 
-    async def send(self, identity: CitizenIdentity | None, language: str) -> Sent | FormInvalid:
-        """Submit once (journal + outbox), then issue the receipt; forget the answers."""
+    async def send(self, identity: CitizenIdentity | None, language: str, *,
+                   fee_now: bool = False) -> Sent | FeeDue | FormInvalid:
+        """Submit once (journal + outbox), then issue the receipt; forget the answers.
+
+        ``fee_now``: the kiosk can take a card payment now, so a fixed fee with a confirmed
+        case number comes back as :class:`FeeDue` and the receipt waits for the payment.
+        """
         if self.sent is not None:
             return self.sent
+        if self.fee_due is not None:
+            return self.fee_due
         if self._submitter is None or self._receipts is None:
             raise RuntimeError("requests are not configured on this kiosk")
         session, document = self._session, self.document
@@ -140,9 +170,65 @@ class RequestFlow:
             if isinstance(outcome, FormInvalid):
                 return outcome
             self.answers = {}  # journalled and encrypted: the screens need them no more
+            fee = fixed_fee(document)
+            if fee_now and fee is not None and outcome.case_number:
+                due = FeeDue(outcome, fee)
+                if session == self._session:
+                    self.fee_due = due
+                return due
             sent = Sent(outcome, await self._receipts.issue(document, outcome, language))
         finally:
             self.sending = False
         if session == self._session:
             self.sent = sent
+        return sent
+
+    async def fee_bill(self, pay: PayBills) -> PayableBill | None:
+        """The API's fee bill of the request (None: not found, or not the catalog's fee)."""
+        due = self.fee_due
+        if due is None:
+            return None
+        found = await pay.bill_by_reference(due.case_number)
+        bill = next(iter(found.bills), None)
+        if bill is None or bill.amount != due.amount:
+            log.warning("fee bill of the request not payable now: %s",
+                        found.message_key or "amount differs from the catalog")
+            return None
+        self.fee_number = bill.reference
+        return bill
+
+    async def pay_fee(self, pay: PayBills, bill: PayableBill,
+                      on_progress: Callable[[str], None]) -> PayOutcome:
+        """Charge the fee once (the Pay service's sale); paid: keep its one receipt.
+
+        Raises what :meth:`PayBills.pay` raises when it refuses before the terminal.
+        """
+        due = self.fee_due
+        if due is None or self._receipts is None:
+            raise RuntimeError("no fee to pay")
+        session = self._session
+        outcome = await pay.pay(pay.select([bill]), on_progress, receipt_on_screen_ok=True,
+                                request=RequestOnReceipt(due.case_number, self.document))
+        if outcome.result is PayResult.NOT_PAID or outcome.receipt is None:
+            return outcome
+        printed = outcome.result is PayResult.PAID_PRINTED
+        if printed:
+            await self._receipts.note_printed(due.submitted)
+        receipt = RequestReceipt(outcome.receipt, printed, outcome.message_key,
+                                 outcome.print_job_id)
+        if session == self._session:
+            self.sent, self.fee_due = Sent(due.submitted, receipt, outcome), None
+        return outcome
+
+    async def fee_later(self, language: str) -> Sent:
+        """Leave the fee for later: the request receipt says how to pay it."""
+        due = self.fee_due
+        if due is None or self._receipts is None:
+            raise RuntimeError("no fee to leave for later")
+        session = self._session
+        sent = Sent(due.submitted,
+                    await self._receipts.issue(self.document, due.submitted, language,
+                                               fee_number=self.fee_number))
+        if session == self._session:
+            self.sent, self.fee_due = sent, None
         return sent

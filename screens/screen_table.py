@@ -29,8 +29,10 @@ from screens.pay_progress import PayProgressScreen
 from screens.pay_result import PayResultScreen
 from screens.pay_start import PayStartScreen
 from screens.procedure import ProcedureScreen
+from screens.reprint import ReprintScreen
 from screens.request_check import RequestCheckScreen
 from screens.request_done import RequestDoneScreen, RequestSendingScreen
+from screens.request_fee import RequestFeeScreen
 from screens.request_form import RequestFormScreen, RequestIdNumberScreen
 from screens.search import SearchScreen
 from screens.status import StatusEntryScreen, StatusResultScreen
@@ -67,7 +69,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("request_form", RequestFormScreen, "request_form.kv"),
     ScreenEntry("request_check", RequestCheckScreen, "request_check.kv"),
     ScreenEntry("request_sending", RequestSendingScreen, "request_done.kv"),
+    ScreenEntry("request_fee", RequestFeeScreen, "request_fee.kv"),
     ScreenEntry("request_done", RequestDoneScreen, "request_done.kv"),
+    ScreenEntry("reprint", ReprintScreen, "reprint.kv"),
     ScreenEntry("status_cases", StatusCasesScreen, "status_cases.kv"),
     ScreenEntry(SURVEY_SCREEN, SurveyScreen, "finish.kv"),
     ScreenEntry(GOODBYE_SCREEN, GoodbyeScreen, "finish.kv"),

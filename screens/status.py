@@ -30,6 +30,9 @@ from screens.keyboard import DELETE, SPACE
 log = logging.getLogger(__name__)
 MAX_CASE_NUMBER = 20
 NEXT_STEPS = {
+    "awaiting_payment": N_("The fee is not paid yet. Pay it at any kiosk: touch Pay, then "
+                           "\"Type the bill's number\", and type the fee number on your "
+                           "receipt."),
     "received": N_("We received your request. Someone will start reviewing it soon."),
     "in_review": N_("Someone is reviewing your request. You do not need to do anything now."),
     "waiting_for_citizen": N_("We need something from you. Please go to the office below."),

@@ -36,6 +36,7 @@ from kiosk.api_types import Debt
 from kiosk.devices import DeviceHub, ReceiptMode
 from kiosk.i18n import load_catalog
 from kiosk.receipts.payment import (
+    RequestOnReceipt,
     build_checking_receipt,
     build_payment_receipt,
     print_paid_receipt,
@@ -54,6 +55,7 @@ from kiosk.services.pay_errors import (
 )
 from kiosk.settings import KioskSection
 from offline_cache.journal import Journal, PaidBill, Payment, PaymentState
+from offline_cache.receipt_copies import ReceiptCopies
 from offline_cache.sync import LinkState, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -154,9 +156,11 @@ class PayBills:
 
     def __init__(self, *, api: ApiClient, journal: Journal, devices: DeviceHub,
                  kiosk: KioskSection, sync: SyncWorker | None = None,
-                 language: str = "es", confirm_wait_s: float = 3.0) -> None:
+                 language: str = "es", confirm_wait_s: float = 3.0,
+                 copies: ReceiptCopies | None = None) -> None:
         self.api, self.journal, self.devices, self.kiosk = api, journal, devices, kiosk
         self.sync, self.language, self.confirm_wait_s = sync, language, confirm_wait_s
+        self.copies = copies  # what a later reprint needs (offline_cache/receipt_copies.py)
         self._paid: set[str] = set()
 
     # -- finding debts ------------------------------------------------------------------
@@ -238,8 +242,12 @@ class PayBills:
         return Selection(tuple(bills), amount)
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
-                  receipt_on_screen_ok: bool = False) -> PayOutcome:
-        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired."""
+                  receipt_on_screen_ok: bool = False,
+                  request: RequestOnReceipt | None = None) -> PayOutcome:
+        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired.
+
+        ``request``: the selection is a request's fee; its one receipt names the case.
+        """
         if selection.state is not SelectionState.OPEN:
             raise SelectionUsed(f"selection is {selection.state}")
         if any(bill.reference in self._paid for bill in selection.bills):
@@ -270,8 +278,8 @@ class PayBills:
         selection.state = SelectionState.SEALED
         self._paid.update(bill.reference for bill in selection.bills)
         if outcome.status is card_payment.PaymentStatus.CHECKING:
-            return await self._issue_checking(outcome, selection)
-        return await self._issue_receipt(outcome.payment, selection)
+            return await self._issue_checking(outcome, selection, request)
+        return await self._issue_receipt(outcome.payment, selection, request)
 
     async def _charge(self, terminal: PaymentTerminal, selection: Selection,
                       on_progress: Callable[[str], None]) -> card_payment.PaymentOutcome:
@@ -283,20 +291,27 @@ class PayBills:
             log.error("payment refused: %s", err)
             raise PreviousPaymentOpen(str(err)) from err
 
-    async def _issue_receipt(self, payment: Payment, selection: Selection) -> PayOutcome:
+    async def _issue_receipt(self, payment: Payment, selection: Selection,
+                             request: RequestOnReceipt | None = None) -> PayOutcome:
         pending = not await self._confirmed(payment.ticket)
         receipt = build_payment_receipt(
             self.kiosk, payment, receipt_descriptions(selection.bills),
-            issued_at=datetime.now().astimezone(), pending=pending, language=self.language)
+            issued_at=datetime.now().astimezone(), pending=pending, language=self.language,
+            request=request)
+        if self.copies is not None:
+            await asyncio.to_thread(self.copies.record, "payment", payment.idempotency_key,
+                                    receipt.reference, receipt.to_json(),
+                                    payment.card_last4 or "")
         return await self._print(payment, receipt, pending)
 
     async def _issue_checking(self, outcome: card_payment.PaymentOutcome,
-                              selection: Selection) -> PayOutcome:
+                              selection: Selection,
+                              request: RequestOnReceipt | None = None) -> PayOutcome:
         """Give the citizen a 'being checked' receipt with the reference to show staff."""
         payment = outcome.payment
         receipt = build_checking_receipt(
             self.kiosk, payment, receipt_descriptions(selection.bills),
-            issued_at=datetime.now().astimezone(), language=self.language)
+            issued_at=datetime.now().astimezone(), language=self.language, request=request)
         attempt = await print_receipt(self.devices.printer, receipt,
                                       f"ticket {payment.ticket:06d} being checked")
         return PayOutcome(PayResult.CHECKING, outcome.message_key, payment, receipt,

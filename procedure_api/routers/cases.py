@@ -1,9 +1,19 @@
-"""Procedure submissions (which open a case) and case status look-ups."""
+"""Procedure submissions (which open a case) and case status look-ups.
+
+A procedure with a fixed fee opens its case as ``awaiting_payment`` together with a fee
+bill (a ``debts`` row of kind ``fee`` with an unguessable 12-digit reference, typed like any
+bill's number; ``GET /v1/bills/{case number}`` finds it too), so the fee is paid by the one
+card-payment path at any kiosk, by its number, the case number or among the citizen's
+debts. The payment that settles the bill moves the case on to
+``received`` (procedure_api/settlement.py).
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -16,6 +26,8 @@ from procedure_api.schemas import CaseList, CaseStatus, SubmissionAccepted, Subm
 
 router = APIRouter(tags=["cases"])
 STATUS_LABELS = {
+    "awaiting_payment": {"es": "Esperando el pago de la tasa",
+                         "en": "Waiting for the fee to be paid"},
     "received": {"es": "Recibido", "en": "Received"},
     "in_review": {"es": "En revisión", "en": "In review"},
     "waiting_for_citizen": {"es": "Esperando documentos suyos",
@@ -24,6 +36,37 @@ STATUS_LABELS = {
     "rejected": {"es": "Rechazado", "en": "Rejected"},
 }
 CASE_PREFIX = "VE"
+FEE_DUE_DAYS = 30  # the fee bill's due date, counted from the request
+
+
+def new_fee_reference(conn: sqlite3.Connection) -> str:
+    """Allocate a fee bill's reference: 9 and 11 random digits, like a bill's number."""
+    while True:
+        reference = "9" + "".join(secrets.choice("0123456789") for _ in range(11))
+        if conn.execute("SELECT 1 FROM debts WHERE reference = ?", (reference,)).fetchone() \
+                is None:
+            return reference
+
+
+def fixed_fee_cents(procedure: dict[str, Any]) -> int | None:
+    """The procedure's fixed fee in cents (None when it is free or looked up)."""
+    fee = procedure.get("fee") or {}
+    amount = fee.get("amount_cents")
+    return int(amount) if fee.get("kind") == "fixed" and amount else None
+
+
+def _open_fee_bill(conn: sqlite3.Connection, procedure: dict[str, Any], case_number: str,
+                   national_number: str | None, amount_cents: int, now: datetime) -> str:
+    reference = new_fee_reference(conn)
+    title = procedure.get("title", {})
+    conn.execute(
+        "INSERT INTO debts (reference, kind, national_number, description_es, description_en,"
+        " amount_cents, due_date, status) VALUES (?, 'fee', ?, ?, ?, ?, ?, 'pending')",
+        (reference, national_number,
+         f"Tasa: {title.get('es', procedure['id'])}, expediente {case_number}",
+         f"Fee: {title.get('en', procedure['id'])}, case {case_number}", amount_cents,
+         (now + timedelta(days=FEE_DUE_DAYS)).date().isoformat()))
+    return reference
 
 
 def _procedure(conn: sqlite3.Connection, procedure_id: str) -> dict[str, Any] | None:
@@ -78,11 +121,17 @@ def submit(
         _check_form(procedure, body.form)
         now = state.config.clock()
         case_number = next_case_number(conn, now.year)
+        fee = fixed_fee_cents(procedure)
+        reference = None if fee is None else _open_fee_bill(
+            conn, procedure, case_number, national_number, fee, now)
         conn.execute(
-            "INSERT INTO cases VALUES (?, ?, ?, ?, 'received', ?, ?, ?, ?)",
-            (case_number, body.procedure_id, national_number, kiosk, json.dumps(body.form),
-             body.submitted_at.isoformat(), iso(now), idempotency_key))
-        return 201, {"case_number": case_number}
+            "INSERT INTO cases (case_number, procedure_id, national_number, kiosk_id, status,"
+            " form, submitted_at, updated_at, idempotency_key, fee_reference)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (case_number, body.procedure_id, national_number, kiosk,
+             "received" if fee is None else "awaiting_payment", json.dumps(body.form),
+             body.submitted_at.isoformat(), iso(now), idempotency_key, reference))
+        return 201, {"case_number": case_number, "fee_reference": reference}
 
     return run_once(state, kiosk, idempotency_key, "submissions", body, action)
 

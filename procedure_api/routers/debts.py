@@ -85,10 +85,16 @@ def bill_by_reference(
     """Return the bill with this reference number, paid or not (its status tells which).
 
     A paid bill is answered, not refused, so the kiosk can say "already paid" instead of
-    "unknown number"; only a reference that never existed is 404 ``bill_not_found``.
+    "unknown number"; only a reference that never existed is 404 ``bill_not_found``. A case
+    number (with or without its dashes) answers the fee bill of that case.
     """
     with state.db.transaction() as conn:
         row = conn.execute("SELECT * FROM debts WHERE reference = ?", (reference,)).fetchone()
+        if row is None:
+            row = conn.execute(
+                "SELECT debts.* FROM cases JOIN debts ON debts.reference = cases.fee_reference"
+                " WHERE REPLACE(cases.case_number, '-', '') = ?",
+                (reference.replace("-", "").upper(),)).fetchone()
     if row is None:
         raise ApiProblem(404, "bill_not_found")
     return Debt.model_validate(_debt(row))

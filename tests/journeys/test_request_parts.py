@@ -38,14 +38,15 @@ def _text(receipt: Any) -> str:
     return " ".join(lines.split())  # wrapped lines read as one text
 
 
-def test_confirmed_request_receipt_prints_the_case_number_and_the_fee_paid_at_the_office() -> None:
+def test_confirmed_request_receipt_prints_the_case_number_and_how_to_pay_the_fee_later() -> None:
     sent = Submitted(3, KEY, "VE-2026-000042")
     receipt = build_request_receipt(KIOSK, CATALOG["death_certificate"], sent,
                                     issued_at=datetime(2026, 11, 21, 23, 0), language="es")
     blocks = layout(receipt, 42)
     text = _text(receipt)
-    assert "Acta de defunción" in text and "SOLICITUD RECIBIDA" in text
-    assert "se paga en la oficina municipal" in text
+    assert "Acta de defunción" in text and "ESPERANDO EL PAGO" in text
+    assert "Tasa $1.500: aún no pagada" in text
+    assert "Listo en: 5 minutos. Lo retira en: Registro civil, primer piso" in text
     assert "TOTAL" not in text  # nothing was paid at the kiosk
     assert [b.data for b in blocks if isinstance(b, BarcodeBlock)] == ["VE-2026-000042"]
     assert [b.data for b in blocks if isinstance(b, QrBlock)] == [

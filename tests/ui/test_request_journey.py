@@ -29,6 +29,7 @@ from tests.ui.looks import look, look_both, symbols_in, texts
 
 CATALOG = {p["id"]: p for p in PROCEDURES}
 SIGNED = CATALOG["death_certificate"]  # e-ID, fixed fee, a phone and a name to type
+# (paying the fee in the same session: tests/ui/test_request_fee.py; here it is left for later)
 BY_ID_NUMBER = CATALOG["pension_advice"]  # typed ID number, free, an optional phone
 ANONYMOUS = CATALOG["complaint"]  # no identity, free, a text to type
 SEND_S = 30.0  # PIN, signature, API round trips and a receipt on 2 busy cores
@@ -100,10 +101,10 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     for answer in (MARIA.national_number, f"{MARIA.given_names} {MARIA.surname}",
                    "0470123456", "Juan pérez"):
         assert answer in shown
-    assert "Este trámite cuesta $1.500. Se paga en la oficina municipal" in shown
+    assert "Este trámite cuesta $1.500. Después de enviarlo, puede pagarlo aquí" in shown
     assert "Número nacional · de su tarjeta de identidad" in shown  # vouched by the card:
     assert [b["text"] for b in ui.call("buttons")].count("Cambiar") == 3  # no Change for it
-    look_both(ui, "request_check", artifacts_dir, english="You pay it at the municipal office")
+    look_both(ui, "request_check", artifacts_dir, english="you can pay it here with your bank")
     ui.tap("change:phone")  # back to that one question, its answer kept
     ui.wait_for_screen("request_form")
     assert _field(ui) == "0470123456"
@@ -120,6 +121,8 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     look_both(ui, "identify_pin-sign", artifacts_dir, english="to sign your request")
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")
+    ui.wait_until(lambda: ui.call("screen") == "request_fee", "the fee", timeout=SEND_S)
+    ui.tap("pay_later")
     ui.wait_until(lambda: ui.call("screen") == "request_done", "the case number",
                   timeout=SEND_S)
 
@@ -136,8 +139,9 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     (job,) = stack.printer.wait_for_jobs(1)
     assert job.complete and not job.errors
     printed = " ".join(job.text.split())  # lines joined as a person reads them
-    for expected in ("Acta de defunción", "SOLICITUD RECIBIDA", case_number,
-                     "Tasa $1.500: se paga en la oficina municipal, no aquí."):
+    for expected in ("Acta de defunción", "ESPERANDO EL PAGO", case_number,
+                     "Tasa $1.500: aún no pagada.",
+                     "Listo en: 5 minutos. Lo retira en: Registro civil, primer piso"):
         assert expected in printed, expected
     assert "TOTAL" not in job.text  # nothing was paid at the kiosk
     verify = f"{stack.api.root_url}/verify?ref={key}"
