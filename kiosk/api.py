@@ -228,10 +228,15 @@ class ApiClient:
         """Send device states, queue depth, app version and last sync time."""
         return cast(HeartbeatAck, self._json("POST", "/heartbeats", json=report))
 
-    def satisfaction(self, score: int, journey: str, idempotency_key: str) -> None:
-        """Send a satisfaction answer (1..5) for a journey such as "pay_bills"."""
-        self._json("POST", "/satisfaction", json={"score": score, "journey": journey},
-                   idempotency_key=idempotency_key)
+    def satisfaction(self, score: int, journey: str, idempotency_key: str, *,
+                     procedure_id: str | None = None, reason: str | None = None) -> None:
+        """Send a satisfaction answer (1..5) for a journey, its procedure and low-score reason."""
+        body: dict[str, Any] = {"score": score, "journey": journey}
+        if procedure_id:
+            body["procedure_id"] = procedure_id
+        if reason:
+            body["reason"] = reason
+        self._json("POST", "/satisfaction", json=body, idempotency_key=idempotency_key)
 
 
 def _retry_after(response: requests.Response) -> float | None:

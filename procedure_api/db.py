@@ -89,6 +89,8 @@ ADDED_COLUMNS = (
     ("enrolment_codes", "expires_at", "TEXT"),
     ("payments", "review_reason", "TEXT"),
     ("payments", "close_id", "TEXT"),
+    ("satisfaction", "procedure_id", "TEXT"),
+    ("satisfaction", "reason", "TEXT"),
 )
 # Indexes over added columns, created once those columns exist.
 LATE_INDEXES = "CREATE INDEX IF NOT EXISTS payments_by_close ON payments (kiosk_id, close_id);"

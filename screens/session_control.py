@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.redaction import REDACTOR, Redactor
+from kiosk.services.check_status import CaseFound
 from screens.base import KioskScreen
 from screens.citizen_scope import CitizenScope
 from screens.inactivity import SessionTimer
@@ -115,12 +116,23 @@ class SessionController:
         Nothing before it can be walked back into: history is sealed first, and the e-ID
         identity is forgotten (pulling the card from now on no longer ends anything).
         """
+        procedure_id = self._finished_procedure()
         self.scope.navigator.seal()
         self.scope.identify.end()
         if self._manager.has_screen(SURVEY_SCREEN):
-            self.go(SURVEY_SCREEN, returnable=False, journey=journey, receipt=receipt)
+            self.go(SURVEY_SCREEN, returnable=False, journey=journey, receipt=receipt,
+                    procedure_id=procedure_id)
         else:
             self.end()
+
+    def _finished_procedure(self) -> str:
+        """The procedure the journey was about, for the survey ("" when none was)."""
+        entry = self.scope.navigator.current
+        procedure_id = str(entry.params.get("procedure_id") or "") if entry else ""
+        case = self.scope.status.case
+        if not procedure_id and isinstance(case, CaseFound):
+            procedure_id = str(case.case.get("procedure_id") or "")
+        return procedure_id
 
     def _show(self, name: str, params: dict[str, Any], _direction: str) -> None:
         screen = self._manager.get_screen(name)
