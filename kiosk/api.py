@@ -29,6 +29,7 @@ from kiosk.api_errors import (
 from kiosk.api_transport import build_session
 from kiosk.api_types import (
     AssistanceRequest,
+    CasePublicStatus,
     CaseStatus,
     CatalogFetch,
     Challenge,
@@ -199,9 +200,10 @@ class ApiClient:
             "nonce": nonce, "certificate": certificate_b64, "signature": signature_b64,
             "algorithm": algorithm}))
 
-    def case_status(self, case_number: str) -> CaseStatus:
-        """Return a case's status by its number."""
-        return cast(CaseStatus, self._json("GET", f"/cases/{quote(case_number, safe='')}"))
+    def case_status(self, case_number: str) -> CasePublicStatus:
+        """Return a case's status by its number (the status only: no procedure, no dates)."""
+        return cast(CasePublicStatus,
+                    self._json("GET", f"/cases/{quote(case_number, safe='')}"))
 
     def my_cases(self, citizen_session: str) -> list[CaseStatus]:
         """Return the identified citizen's cases."""

@@ -223,6 +223,15 @@ class CaseStatus(BaseModel):
     updated_at: str
 
 
+# A case as anyone holding its number may see it: the status only, no procedure, no dates
+# (a procedure such as emergency assistance says something about a person). The detail
+# is for the identified citizen (``CaseStatus`` under /v1/citizens/me/cases).
+class CasePublicStatus(BaseModel):
+    case_number: str
+    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status_label: Localized
+
+
 class CaseList(BaseModel):
     cases: list[CaseStatus]
 

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.redaction import REDACTOR, Redactor
-from kiosk.services.check_status import CaseFound
 from screens.base import KioskScreen
 from screens.citizen_scope import CitizenScope
 from screens.inactivity import SessionTimer
@@ -128,11 +127,7 @@ class SessionController:
     def _finished_procedure(self) -> str:
         """The procedure the journey was about, for the survey ("" when none was)."""
         entry = self.scope.navigator.current
-        procedure_id = str(entry.params.get("procedure_id") or "") if entry else ""
-        case = self.scope.status.case
-        if not procedure_id and isinstance(case, CaseFound):
-            procedure_id = str(case.case.get("procedure_id") or "")
-        return procedure_id
+        return str(entry.params.get("procedure_id") or "") if entry else ""
 
     def _show(self, name: str, params: dict[str, Any], _direction: str) -> None:
         screen = self._manager.get_screen(name)
