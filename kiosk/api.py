@@ -29,6 +29,7 @@ from kiosk.api_errors import (
 from kiosk.api_transport import build_session
 from kiosk.api_types import (
     AssistanceRequest,
+    CasePublicStatus,
     CaseStatus,
     CatalogFetch,
     Challenge,
@@ -211,9 +212,10 @@ class ApiClient:
             "nonce": nonce, "certificate": certificate_b64, "signature": signature_b64,
             "algorithm": algorithm}))
 
-    def case_status(self, case_number: str) -> CaseStatus:
-        """Return a case's status by its number."""
-        return cast(CaseStatus, self._json("GET", f"/cases/{quote(case_number, safe='')}"))
+    def case_status(self, case_number: str) -> CasePublicStatus:
+        """Return a case's status by its number (the status only: no procedure, no dates)."""
+        return cast(CasePublicStatus,
+                    self._json("GET", f"/cases/{quote(case_number, safe='')}"))
 
     def my_cases(self, citizen_session: str) -> list[CaseStatus]:
         """Return the identified citizen's cases."""
@@ -240,10 +242,15 @@ class ApiClient:
         """Send device states, queue depth, app version and last sync time."""
         return cast(HeartbeatAck, self._json("POST", "/heartbeats", json=report))
 
-    def satisfaction(self, score: int, journey: str, idempotency_key: str) -> None:
-        """Send a satisfaction answer (1..5) for a journey such as "pay_bills"."""
-        self._json("POST", "/satisfaction", json={"score": score, "journey": journey},
-                   idempotency_key=idempotency_key)
+    def satisfaction(self, score: int, journey: str, idempotency_key: str, *,
+                     procedure_id: str | None = None, reason: str | None = None) -> None:
+        """Send a satisfaction answer (1..5) for a journey, its procedure and low-score reason."""
+        body: dict[str, Any] = {"score": score, "journey": journey}
+        if procedure_id:
+            body["procedure_id"] = procedure_id
+        if reason:
+            body["reason"] = reason
+        self._json("POST", "/satisfaction", json=body, idempotency_key=idempotency_key)
 
 
 def _retry_after(response: requests.Response) -> float | None:

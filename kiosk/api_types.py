@@ -83,6 +83,14 @@ class CaseStatus(TypedDict):
     updated_at: str
 
 
+class CasePublicStatus(TypedDict):
+    """A case looked up by its number alone: its status, nothing about the person."""
+
+    case_number: str
+    status: str
+    status_label: Localized
+
+
 class AssistanceRequest(TypedDict):
     id: int
     kiosk_id: str

@@ -49,7 +49,10 @@ class ApiUploader:
         }
 
     def _satisfaction(self, body: dict[str, Any], key: str) -> dict[str, Any]:
-        self._client.satisfaction(int(body["score"]), str(body["journey"]), key)
+        procedure, reason = body.get("procedure_id"), body.get("reason")
+        self._client.satisfaction(int(body["score"]), str(body["journey"]), key,
+                                  procedure_id=None if procedure is None else str(procedure),
+                                  reason=None if reason is None else str(reason))
         return {}
 
     def upload(self, kind: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:

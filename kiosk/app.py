@@ -93,6 +93,7 @@ def build_shell(settings: Settings, runtime: Runtime, *, screenshot: Path | None
         default_language=settings.kiosk.default_language,
         kiosk_mode=settings.kiosk.mode == "kiosk",
         catalog=catalog,
+        locked=settings.kiosk.locked(),
         timeouts=settings.timeouts,
         ui_state=runtime.ui_state,
         assistance=OutboxAssistance(store.outbox, online=runtime.online, wake=runtime.sync.wake),

@@ -30,6 +30,6 @@ def configure_kivy(settings: Settings) -> None:
     Config.set("graphics", "height", str(display.height))
     Config.set("graphics", "resizable", "0" if kiosk_mode else "1")
     Config.set("graphics", "show_cursor", "0" if kiosk_mode else "1")
-    Config.set("kivy", "exit_on_escape", "0" if kiosk_mode else "1")
+    Config.set("kivy", "exit_on_escape", "0" if settings.kiosk.locked() else "1")
     Config.set("kivy", "window_icon", "")
     Config.set("input", "mouse", "mouse,disable_multitouch")

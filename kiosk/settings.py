@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from common.config import Port, Seconds
@@ -46,11 +46,25 @@ class KioskSection(_Section):
     languages: list[Literal["es", "en"]] = Field(min_length=1)
     default_language: Literal["es", "en"] = "es"
     mode: Literal["kiosk", "development"] = "kiosk"
+    # Escape, window close and Kivy's F1 settings do nothing. None: only in kiosk mode. The
+    # demo sets it (it runs in development mode for its http:// API, yet must behave like
+    # the kiosk, except for its own keys).
+    lock_down: bool | None = None
     data_dir: Path
     log_dir: Path
     verification_url: str = Field(min_length=1)
     # A receipt can be reprinted (at any kiosk) for this many days after it was issued.
     reprint_window_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+    @model_validator(mode="after")
+    def _kiosk_is_locked(self) -> KioskSection:
+        if self.mode == "kiosk" and self.lock_down is False:
+            raise ValueError("lock_down cannot be false in kiosk mode")
+        return self
+
+    def locked(self) -> bool:
+        """Tell whether the window ignores Escape, close and F1 (the kiosk lock-down)."""
+        return self.mode == "kiosk" if self.lock_down is None else self.lock_down
 
     @field_validator("languages")
     @classmethod

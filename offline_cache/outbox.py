@@ -82,12 +82,18 @@ class Outbox:
         self._database = database
         self._cipher = cipher
 
-    def enqueue_satisfaction(self, score: int, journey: str) -> int:
-        """Queue a one-question survey answer (1..5)."""
+    def enqueue_satisfaction(self, score: int, journey: str, procedure_id: str | None = None,
+                             reason: str | None = None) -> int:
+        """Queue a one-question survey answer (1..5), its procedure and a low score's reason."""
         if not 1 <= score <= 5:
             raise ValueError(f"satisfaction score must be 1..5, got {score}")
+        body: dict[str, Any] = {"score": score, "journey": journey}
+        if procedure_id:
+            body["procedure_id"] = procedure_id
+        if reason:
+            body["reason"] = reason
         with self._database.transaction() as tx:
-            return enqueue(tx, self._cipher, "satisfaction", {"score": score, "journey": journey})
+            return enqueue(tx, self._cipher, "satisfaction", body)
 
     def enqueue_assistance_request(self, reason: str) -> int:
         """Queue a call for a staff member."""

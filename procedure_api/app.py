@@ -49,4 +49,5 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     for module in (debts, cases, eid, telemetry, receipts):
         app.include_router(module.router, responses=ERRORS)
     app.include_router(fleet.staff, responses=ERRORS)
+    app.include_router(telemetry.staff, responses=ERRORS)
     return app

@@ -97,6 +97,8 @@ ADDED_COLUMNS = (
     ("payments", "close_id", "TEXT"),
     ("debts", "address_hint", "TEXT"),
     ("cases", "fee_reference", "TEXT"),
+    ("satisfaction", "procedure_id", "TEXT"),
+    ("satisfaction", "reason", "TEXT"),
 )
 # Indexes over added columns, created once those columns exist.
 LATE_INDEXES = """

@@ -231,6 +231,15 @@ class CaseStatus(BaseModel):
     updated_at: str
 
 
+# A case as anyone holding its number may see it: the status only, no procedure, no dates
+# (a procedure such as emergency assistance says something about a person). The detail
+# is for the identified citizen (``CaseStatus`` under /v1/citizens/me/cases).
+class CasePublicStatus(BaseModel):
+    case_number: str
+    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status_label: Localized
+
+
 class CaseList(BaseModel):
     cases: list[CaseStatus]
 
@@ -297,9 +306,16 @@ class CloseAnswer(BaseModel):
     not_in_terminal: list[str]  # payment_ids we recorded that the terminal does not list
 
 
+# Why a low score was given, picked from a short list on the kiosk (never free text).
+SurveyReason = Literal["too_many_steps", "did_not_understand", "device_failed", "other"]
+LOW_SCORE = 2  # a score at or below this is "low" in the staff summary
+
+
 class SatisfactionIn(RequestBody):
     score: Annotated[int, Field(ge=1, le=5, strict=True)]
     journey: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
+    procedure_id: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] | None = None
+    reason: SurveyReason | None = None
 
 
 class Recorded(BaseModel):

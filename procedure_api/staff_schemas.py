@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,3 +111,16 @@ class ProcedureChange(BaseModel):
 class ProcedureChanged(BaseModel):
     procedure_id: str
     version: str  # the catalog version kiosks will fetch next
+
+
+class SatisfactionGroup(BaseModel):
+    key: str | None  # the procedure id or the kiosk id; None: answers naming no procedure
+    count: int
+    mean: float  # of the scores, 1..5
+    low_count: int  # scores at or below procedure_api.schemas.LOW_SCORE
+    low_by_reason: dict[str, float]  # reason (or "none") -> share of the low scores
+
+
+class SatisfactionSummary(BaseModel):
+    by: Literal["procedure", "kiosk"]
+    groups: list[SatisfactionGroup]  # most answers first

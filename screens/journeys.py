@@ -38,6 +38,7 @@ AFTER_PIN: dict[Journey, str] = {
 }
 
 SURVEY_SCREEN = "survey"
+SURVEY_REASON_SCREEN = "survey_reason"  # after a low score: why (optional)
 GOODBYE_SCREEN = "goodbye"
 
 

@@ -20,8 +20,8 @@ from kiosk.services.ui_state import Notices
 DEVICE_NAMES = {"eid": N_("ID card reader"), "printer": N_("Receipt printer"),
                 "payment": N_("Card terminal")}
 DEVICE_NOTICE = N_("{device}: {problem}")
-OFFLINE = N_("No connection right now. You can keep going: what you do is saved "
-             "and sent later.")
+OFFLINE = N_("No connection to the town hall right now. Some things cannot be done now: "
+             "each page says what still works.")
 
 
 class NoticeBoard(Protocol):

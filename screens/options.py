@@ -49,6 +49,7 @@ class ShellOptions:
     default_language: str
     kiosk_mode: bool
     catalog: BrowseCatalog
+    locked: bool = False  # the lock-down: Escape, window close and F1 do nothing
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
     ui_state: UiState = field(default_factory=UiState)
     assistance: AssistanceDesk | None = None

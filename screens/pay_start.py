@@ -80,12 +80,12 @@ class PayStartScreen(PayScreen):
 
     def use_card(self) -> None:
         """Identify with the e-ID; the debts screen follows the PIN (screens/journeys.py)."""
-        if self.can_use_card:
+        if self.can_use_card and self.app.live_lookups:  # the PIN is checked at the API
             self.go_on("identify_card")
 
     def type_reference(self) -> None:
         """Type the bill's reference number."""
-        if self.can_pay:
+        if self.can_pay and self.app.live_lookups:  # the number is looked up at the API
             self.go_on("pay_entry", mode="reference")
 
     def type_barcode(self) -> None:

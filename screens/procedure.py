@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from common.money import Money, format_money
 from common.text import N_
 from kiosk.services.browse_catalog import Procedure, pick
+from kiosk.services.degraded import procedure_offer
 from screens.base import KioskScreen
 from screens.journeys import start_screen
 
@@ -43,6 +44,11 @@ class ProcedureScreen(KioskScreen):
     duration = StringProperty("")
     office = StringProperty("")
     notice = StringProperty("")  # a msgid shown under Start ("" when none)
+    link_note = StringProperty("")  # a msgid: what works without the link ("" online)
+    startable = BooleanProperty(True)  # False: the link is down and this cannot be sent
+
+    def on_kv_post(self, _base_widget: Any) -> None:
+        self.app.bind(live_lookups=lambda *_args: self._judge_link())
 
     def load(self, *, procedure_id: str = "", **_params: Any) -> None:
         """Show the procedure with this id."""
@@ -65,11 +71,23 @@ class ProcedureScreen(KioskScreen):
         self.cost = cost_text(procedure, language, translate)
         self.duration = pick(procedure.estimated_time, language)
         self.office = pick(procedure.office, language)
+        self._judge_link()
+
+    def _judge_link(self) -> None:
+        """Say up front what the link allows for this procedure, before anything is typed."""
+        if not self.procedure_id:
+            return
+        procedure = self.app.catalog.procedure(self.procedure_id)
+        offer = procedure_offer(procedure.fee_kind, procedure.identity_level,
+                                bool(self.app.live_lookups))
+        self.startable, self.link_note = offer.startable, offer.note or ""
 
     def start(self) -> None:
         """Begin the procedure's journey (screens/journeys.py says where it starts)."""
         procedure = self.app.catalog.procedure(self.procedure_id)
         journey, first = start_screen(procedure.fee_kind, procedure.identity_level)
+        if not self.startable:
+            return  # the link note already says why, and the button is off
         if not self.app.has_screen(first):
             self.notice = MSG_COMING_SOON
         elif first == "identify_card" and not self.scope.identify.available():
@@ -83,4 +101,5 @@ class ProcedureScreen(KioskScreen):
         for name in ("title", "description", "what_you_get", "requirements", "cost",
                      "duration", "office"):
             setattr(self, name, "")
-        self.notice = ""
+        self.notice = self.link_note = ""
+        self.startable = True

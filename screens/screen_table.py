@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from screens.attract import AttractScreen
 from screens.base import KioskScreen
 from screens.browse import CategoriesScreen, ProceduresScreen
-from screens.finish import GoodbyeScreen, SurveyScreen
+from screens.finish import GoodbyeScreen, SurveyReasonScreen, SurveyScreen
 from screens.home import HomeScreen
 from screens.identify import (
     ConfirmIdentityScreen,
@@ -21,7 +21,7 @@ from screens.identify import (
     PinScreen,
     RefusedScreen,
 )
-from screens.journeys import GOODBYE_SCREEN, SURVEY_SCREEN
+from screens.journeys import GOODBYE_SCREEN, SURVEY_REASON_SCREEN, SURVEY_SCREEN
 from screens.pay_confirm import PayConfirmScreen
 from screens.pay_debts import PayDebtsScreen
 from screens.pay_entry import PayEntryScreen
@@ -74,6 +74,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("reprint", ReprintScreen, "reprint.kv"),
     ScreenEntry("status_cases", StatusCasesScreen, "status_cases.kv"),
     ScreenEntry(SURVEY_SCREEN, SurveyScreen, "finish.kv"),
+    ScreenEntry(SURVEY_REASON_SCREEN, SurveyReasonScreen, "finish.kv"),
     ScreenEntry(GOODBYE_SCREEN, GoodbyeScreen, "finish.kv"),
     ScreenEntry("pay_start", PayStartScreen, "pay_start.kv"),
     ScreenEntry("pay_entry", PayEntryScreen, "pay_entry.kv"),

@@ -116,12 +116,19 @@ class SessionController:
         Nothing before it can be walked back into: history is sealed first, and the e-ID
         identity is forgotten (pulling the card from now on no longer ends anything).
         """
+        procedure_id = self._finished_procedure()
         self.scope.navigator.seal()
         self.scope.identify.end()
         if self._manager.has_screen(SURVEY_SCREEN):
-            self.go(SURVEY_SCREEN, returnable=False, journey=journey, receipt=receipt)
+            self.go(SURVEY_SCREEN, returnable=False, journey=journey, receipt=receipt,
+                    procedure_id=procedure_id)
         else:
             self.end()
+
+    def _finished_procedure(self) -> str:
+        """The procedure the journey was about, for the survey ("" when none was)."""
+        entry = self.scope.navigator.current
+        return str(entry.params.get("procedure_id") or "") if entry else ""
 
     def _show(self, name: str, params: dict[str, Any], _direction: str) -> None:
         screen = self._manager.get_screen(name)

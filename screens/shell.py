@@ -5,7 +5,8 @@ root (``kiosk/app.py``); the screens are the table in ``screen_table.py``; the s
 life is ``session_control.py``; the banner and degraded offers ``notices.py``; device
 events ``device_events.py``; overlays ``overlays.py``. What is left here is what kv binds
 to (language, text size, scale, notices, Back) and the kiosk lock-down: Escape, window
-close (Alt+F4 under a window manager) and Kivy's F1 settings panel do nothing.
+close (Alt+F4 under a window manager) and Kivy's F1 settings panel do nothing, in kiosk
+mode and in the demo (``kiosk.lock_down``).
 """
 
 from __future__ import annotations
@@ -214,13 +215,13 @@ class KioskShell(App):
 
     # -- kiosk lock-down ----------------------------------------------------------------
     def _on_request_close(self, *_args: object, **_kwargs: object) -> bool:
-        if self.options.kiosk_mode:
-            log.info("close request ignored in kiosk mode")
+        if self.options.locked or self.options.kiosk_mode:
+            log.info("close request ignored: the kiosk is locked down")
             return True
         return False
 
     def open_settings(self, *_args: object) -> bool:
-        if self.options.kiosk_mode:
+        if self.options.locked or self.options.kiosk_mode:
             return False
         return bool(super().open_settings(*_args))
 

@@ -1,9 +1,10 @@
 """Check a status: type a case number on the keyboard, see what the municipality says now.
 
 The answer comes live from :class:`kiosk.services.check_status.CheckStatus` (no Kivy, no
-cache): a found case shows its status, what happens next and where to go; a refused or
-unavailable look-up shows the service's plain message, never a guessed status. The answer
-is kept in the citizen's scope (``self.scope.status.case``).
+cache): a found case shows its status, what happens next and where to go, but not which
+procedure it is (anyone may hold a case number; the identified citizen sees the detail on
+her cases page); a refused or unavailable look-up shows the service's plain message, never
+a guessed status. The answer is kept in the citizen's scope (``self.scope.status.case``).
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ NEXT_STEPS = {
     "rejected": N_("Your request was not accepted. Ask at the office below to know why."),
 }
 UNKNOWN_NEXT = N_("Ask at the office below what happens next.")
+DETAIL_WITH_CARD = N_("For your privacy, which procedure it is and its dates are shown only "
+                      "when you identify yourself with your identity card.")
+ANY_OFFICE = N_("The municipal offices.")
 
 
 class StatusEntryScreen(KioskScreen):
     """The case-number field, the keyboard and one Check button."""
 
     help_text = N_("Write the case number from your receipt with the keyboard, letters and "
-                   "numbers, for example VE 2026 000123. Then touch Check.")
+                   "numbers, for example VE 2026 7K3M9QXF. Then touch Check.")
     case_number = StringProperty("")
     busy = BooleanProperty(False)
     card_possible = BooleanProperty(True)  # "your cases with your ID card" can be offered
@@ -155,13 +159,10 @@ class StatusResultScreen(KioskScreen):
         self.found = True
         self.message = ""
         self.case_number = case["case_number"]
-        self.title = pick(dict(case["title"]), language)
+        self.title = translate(DETAIL_WITH_CARD)
         self.status = pick(dict(case["status_label"]), language)
         self.next_step = translate(NEXT_STEPS.get(case["status"], UNKNOWN_NEXT))
-        try:
-            self.office = pick(self.app.catalog.procedure(case["procedure_id"]).office, language)
-        except KeyError:
-            self.office = translate(N_("The municipal offices."))
+        self.office = translate(ANY_OFFICE)
 
     def wipe(self) -> None:
         """Forget the case shown."""

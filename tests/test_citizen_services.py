@@ -9,6 +9,13 @@ import pytest
 from drivers.base import DeviceClass, DeviceState, DeviceStatus
 from kiosk.services.assistance import OutboxAssistance
 from kiosk.services.browse_catalog import OfflineBrowseCatalog
+from kiosk.services.degraded import (
+    MSG_PAY_BARCODE_ONLY,
+    MSG_REQUEST_NEEDS_LINK,
+    MSG_REQUEST_SENT_LATER,
+    JourneyOffer,
+    procedure_offer,
+)
 from kiosk.services.session import CitizenSession
 from kiosk.services.ui_state import DEVICE_FAULT, Notices, UiState
 from kiosk.settings import TimeoutsSection
@@ -124,3 +131,16 @@ def test_calling_an_assistant_queues_the_request_in_the_outbox(store):
     (item,) = [i for i in store.outbox.due() if i.id == receipt.outbox_id]
     assert (item.kind, item.body) == ("assistance_request",
                                       {"reason": "help requested on screen search"})
+
+
+def test_with_the_link_down_only_what_can_be_sent_later_starts_and_each_says_so():
+    for fee_kind, identity_level in (("fixed", "eid"), ("lookup", "none"), ("free", "none")):
+        assert procedure_offer(fee_kind, identity_level, online=True) == JourneyOffer(True)
+    assert procedure_offer("fixed", "eid", online=False) == JourneyOffer(
+        False, MSG_REQUEST_NEEDS_LINK)  # the PIN is checked at the API: not even the form
+    for identity_level in ("none", "id_number"):
+        assert procedure_offer("free", identity_level, online=False) == JourneyOffer(
+            True, MSG_REQUEST_SENT_LATER)
+    for identity_level in ("eid", "id_number"):  # Pay still takes a barcode offline
+        assert procedure_offer("lookup", identity_level, online=False) == JourneyOffer(
+            True, MSG_PAY_BARCODE_ONLY)

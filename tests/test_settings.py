@@ -117,3 +117,16 @@ def test_kiosk_mode_with_https_loads(tmp_path):
     path = write_config(tmp_path, {"kiosk": {"mode": "kiosk"},
                                    "api": {"url": "https://tramites.example/v1"}})
     assert load_settings(path).api.url.startswith("https://")
+
+
+def test_the_demo_is_locked_down_and_kiosk_mode_cannot_be_unlocked(tmp_path):
+    demo = load_settings(PROJECT_ROOT / "config" / "demo.toml").kiosk
+    assert demo.mode == "development" and demo.locked()
+    assert load_settings(DEFAULT_CONFIG).kiosk.locked()  # kiosk mode: locked by default
+    unlocked = write_config(tmp_path, {"kiosk": {"lock_down": False}})
+    assert not load_settings(unlocked).kiosk.locked()  # development, explicitly
+    path = write_config(tmp_path, {"kiosk": {"mode": "kiosk", "lock_down": False},
+                                   "api": {"url": "https://127.0.0.1:9/v1"}}, name="k.toml")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "lock_down" in str(caught.value)

@@ -2,6 +2,11 @@
 
 Live answers only: with the API unreachable the outcome is :class:`StatusUnavailable`, never
 a cached guess (a status shown to a citizen must be the municipality's current one).
+
+A case typed by its number answers with its status only (the API gives nothing else): the
+procedure and its dates are shown to the identified citizen, in :meth:`CheckStatus.overview`.
+Case numbers are ``VE-2026-`` and eight random Crockford characters; the six-digit numbers
+issued before are still understood.
 """
 
 from __future__ import annotations
@@ -14,24 +19,26 @@ from dataclasses import dataclass
 from common.text import N_
 from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiRejected, ApiUnauthorized
-from kiosk.api_types import CaseStatus, Debt
+from kiosk.api_types import CasePublicStatus, CaseStatus, Debt
 from kiosk.services.identify import CitizenIdentity
 
 log = logging.getLogger(__name__)
 
 MSG_UNAVAILABLE = N_("We cannot check this right now. Please try again later.")
 MSG_OUT_OF_SERVICE = N_("This kiosk cannot check statuses right now. Please ask for assistance.")
-MSG_BAD_CASE_NUMBER = N_("A case number looks like VE-2026-000123. Please check it.")
+MSG_BAD_CASE_NUMBER = N_("A case number looks like VE-2026-7K3M9QXF. Please check it.")
 MSG_CASE_NOT_FOUND = N_("We found no case with this number. Please check it.")
 MSG_SESSION_EXPIRED = N_("Your identification has expired. Please insert your card again.")
 MSG_NOT_IDENTIFIED = N_("Please identify yourself with your card first.")
 
 CLOSED_STATUSES = frozenset({"resolved", "rejected"})
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CROCKFORD_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})  # what people mistype
 
 
 @dataclass(frozen=True)
 class CaseFound:
-    case: CaseStatus
+    case: CasePublicStatus  # the status only: nothing about the person
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,19 @@ OverviewOutcome = CitizenOverview | StatusRefused | StatusUnavailable
 
 
 def normalise_case_number(typed: str) -> str | None:
-    """Turn what the citizen typed ("ve 2026 000123") into a case number, or None."""
+    """Turn what the citizen typed ("ve 2026 7k3m 9qxf") into a case number, or None.
+
+    The random part forgives the letters people confuse with digits (O, I, L); a number
+    from before the random ones (six digits) is kept as it is.
+    """
     compact = re.sub(r"[\s\-_/.]", "", typed.upper())
-    match = re.fullmatch(r"([A-Z]{2})(\d{4})(\d{6})", compact)
-    return f"{match[1]}-{match[2]}-{match[3]}" if match else None
+    match = re.fullmatch(r"([A-Z]{2})(\d{4})(\d{6}|[0-9A-Z]{8})", compact)
+    if match is None:
+        return None
+    serial = match[3] if len(match[3]) == 6 else match[3].translate(CROCKFORD_ALIASES)
+    if any(char not in CROCKFORD for char in serial):
+        return None
+    return f"{match[1]}-{match[2]}-{serial}"
 
 
 def _unavailable(err: ApiError) -> StatusUnavailable:

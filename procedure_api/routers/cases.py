@@ -1,5 +1,10 @@
 """Procedure submissions (which open a case) and case status look-ups.
 
+Case numbers are unguessable: ``VE-<year>-`` and eight random Crockford base-32 characters
+(40 bits), so nobody finds another person's case by counting. Numbers from before
+(``VE-2026-000123``) are still answered. Looked up by its number alone, a case shows only
+its status; the procedure and dates are for the identified citizen.
+
 A procedure with a fixed fee opens its case as ``awaiting_payment`` together with a fee
 bill (a ``debts`` row of kind ``fee`` with an unguessable 12-digit reference, typed like any
 bill's number; ``GET /v1/bills/{case number}`` finds it too), so the fee is paid by the one
@@ -22,7 +27,13 @@ from procedure_api.auth import Kiosk, State, citizen_for_session, citizen_sessio
 from procedure_api.db import iso
 from procedure_api.errors import ApiProblem
 from procedure_api.idempotency import IdempotencyKey, run_once
-from procedure_api.schemas import CaseList, CaseStatus, SubmissionAccepted, SubmissionRequest
+from procedure_api.schemas import (
+    CaseList,
+    CasePublicStatus,
+    CaseStatus,
+    SubmissionAccepted,
+    SubmissionRequest,
+)
 
 router = APIRouter(tags=["cases"])
 STATUS_LABELS = {
@@ -36,6 +47,10 @@ STATUS_LABELS = {
     "rejected": {"es": "Rechazado", "en": "Rejected"},
 }
 CASE_PREFIX = "VE"
+CASE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+CASE_RANDOM_CHARS = 8
+# Today's unguessable numbers, or the sequential ones issued before them.
+CASE_NUMBER_PATTERN = r"^[A-Z]{2}-[0-9]{4}-([0-9]{6}|[0-9A-HJKMNP-TV-Z]{8})$"
 FEE_DUE_DAYS = 30  # the fee bill's due date, counted from the request
 
 
@@ -94,12 +109,13 @@ def _check_form(procedure: dict[str, Any], form: dict[str, Any]) -> None:
 
 
 def next_case_number(conn: sqlite3.Connection, year: int) -> str:
-    """Allocate the next case number of the year, e.g. VE-2026-000042."""
-    prefix = f"{CASE_PREFIX}-{year}-"
-    row = conn.execute("SELECT MAX(case_number) FROM cases WHERE case_number LIKE ?",
-                       (prefix + "%",)).fetchone()
-    last = int(row[0][len(prefix):]) if row[0] else 0
-    return f"{prefix}{last + 1:06d}"
+    """Allocate an unused, unguessable case number of the year, e.g. VE-2026-7K3M9QXF."""
+    while True:
+        random_part = "".join(secrets.choice(CASE_ALPHABET) for _ in range(CASE_RANDOM_CHARS))
+        case_number = f"{CASE_PREFIX}-{year}-{random_part}"
+        if conn.execute("SELECT 1 FROM cases WHERE case_number = ?",
+                        (case_number,)).fetchone() is None:
+            return case_number
 
 
 @router.post("/v1/submissions", response_model=SubmissionAccepted, status_code=201)
@@ -136,18 +152,21 @@ def submit(
     return run_once(state, kiosk, idempotency_key, "submissions", body, action)
 
 
-@router.get("/v1/cases/{case_number}", response_model=CaseStatus)
+@router.get("/v1/cases/{case_number}", response_model=CasePublicStatus)
 def case_status(
-    case_number: Annotated[str, Path(pattern=r"^[A-Z]{2}-[0-9]{4}-[0-9]{6}$")],
+    case_number: Annotated[str, Path(pattern=CASE_NUMBER_PATTERN)],
     state: State,
     kiosk: Kiosk,
-) -> CaseStatus:
-    """Return a case's status by its number (no personal data in the answer)."""
+) -> CasePublicStatus:
+    """Return a case's status by its number: the status only, nothing about the person."""
     with state.db.transaction() as conn:
-        row = conn.execute("SELECT * FROM cases WHERE case_number = ?", (case_number,)).fetchone()
-        if row is None:
-            raise ApiProblem(404, "case_not_found")
-        return _case_status(conn, row)
+        row = conn.execute("SELECT case_number, status FROM cases WHERE case_number = ?",
+                           (case_number,)).fetchone()
+    if row is None:
+        raise ApiProblem(404, "case_not_found")
+    return CasePublicStatus.model_validate({
+        "case_number": row["case_number"], "status": row["status"],
+        "status_label": STATUS_LABELS[row["status"]]})
 
 
 @router.get("/v1/citizens/me/cases", response_model=CaseList)

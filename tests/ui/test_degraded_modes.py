@@ -9,9 +9,9 @@ from kiosk.i18n import load_catalog
 from kiosk.services.degraded import (
     MSG_CASE_NUMBER_ONLY,
     MSG_NO_EID,
-    MSG_NO_LIVE,
     MSG_NO_PAPER,
     MSG_NO_PAY,
+    MSG_OFFLINE_OFFERS,
 )
 from kiosk.settings import deep_merge
 from rig.harness import PORTRAIT, KioskUI
@@ -85,8 +85,8 @@ def test_no_connection_switches_off_checking_a_status_and_it_comes_back_with_the
     assert not ui.call("disabled", target="status")
     ui.call("set_online", online=False)  # what the sync worker does when the API is gone
     ui.wait_until(lambda: ui.call("disabled", target="status"), "Status switched off")
-    assert SPANISH._(MSG_NO_LIVE) in _home_says(ui)
+    assert SPANISH._(MSG_OFFLINE_OFFERS) in _home_says(ui)
     assert not ui.call("disabled", target="request")  # browsing works from the cache
     ui.call("set_online", online=True)
     ui.wait_until(lambda: not ui.call("disabled", target="status"), "Status back")
-    assert SPANISH._(MSG_NO_LIVE) not in _home_says(ui)
+    assert SPANISH._(MSG_OFFLINE_OFFERS) not in _home_says(ui)

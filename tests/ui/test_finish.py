@@ -32,3 +32,27 @@ def test_survey_and_goodbye_fit_landscape_with_extra_large_text_then_the_wipe_co
     _look(ui, "goodbye-es-landscape-extra-large-text", artifacts_dir)
     ui.wait_for_screen("attract")  # nobody touched: goodbye_s later, the wipe
     assert_nothing_left(ui, ["VE 2026 000001", "Ahora no podemos consultarlo"])
+
+
+def test_the_reasons_after_a_low_score_fit_landscape_with_extra_large_text_in_both_languages(
+        start_ui: Callable[..., KioskUI], loopback_port: int, artifacts_dir: Path) -> None:
+    ui = start_ui({**LANDSCAPE, "api": {"url": f"http://127.0.0.1:{loopback_port}/v1"},
+                   "timeouts": {"inactivity_warning_s": 600}})
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.tap("text_size")
+    ui.tap("text_size")
+    ui.tap_through(("status", "status"))
+    ui.call("type_text", text="VE2026000001")
+    ui.tap("check")
+    ui.wait_for_screen("status_result")
+    ui.tap("finish")
+    ui.wait_for_screen("survey")
+    ui.tap("Muy mal")
+    ui.wait_for_screen("survey_reason")
+    _look(ui, "survey_reason-es-landscape-extra-large-text", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: "What went wrong?" in ui.call("texts"), "the reasons in English")
+    _look(ui, "survey_reason-en-landscape-extra-large-text", artifacts_dir)
+    ui.tap("Something else")
+    ui.wait_for_screen("goodbye")

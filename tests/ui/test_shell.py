@@ -80,8 +80,21 @@ def test_kiosk_mode_ignores_escape_alt_f4_close_and_f1(start_ui):
     assert not ui.exited(timeout=1)
 
 
+def test_the_demo_settings_lock_the_window_like_the_kiosk_escape_close_and_f1_do_nothing(
+        start_ui):
+    ui = start_ui()  # config/demo.toml: development mode (an http:// API), yet locked down
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.call("key", key=ESCAPE)
+    ui.call("key", key=F1)
+    assert ui.call("settings_open") is False
+    assert ui.call("request_close") is False
+    assert not ui.exited(timeout=1) and ui.call("running") is True
+    assert ui.call("screen") == "home"  # the citizen's session goes on untouched
+
+
 def test_development_mode_lets_escape_quit(start_ui):
-    ui = start_ui({"kiosk": {"mode": "development"}})
+    ui = start_ui({"kiosk": {"mode": "development", "lock_down": False}})
     ui.call("key", key=ESCAPE)
     assert ui.exited(timeout=10)
 

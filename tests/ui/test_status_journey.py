@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from drivers.printer.simulator.render import render_job
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.simulated.api import ApiServer, enrol_kiosk
+from rig.catalog import demo_catalog
 from rig.harness import PORTRAIT, KioskUI
 from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look as _look
@@ -20,6 +22,15 @@ from tests.ui.test_session_lifecycle import assert_nothing_left
 
 StartUI = Callable[..., KioskUI]
 SEEDED_CASE = "VE-2026-000001"  # procedure_api/seed.py: the first demo citizen's open case
+
+
+def _seeded_title(db_path: Path) -> dict[str, str]:
+    """The seeded case's procedure title, which only an identified citizen may see."""
+    with sqlite3.connect(db_path) as conn:
+        (procedure_id,) = conn.execute("SELECT procedure_id FROM cases WHERE case_number = ?",
+                                       (SEEDED_CASE,)).fetchone()
+    (procedure,) = [p for p in demo_catalog()["procedures"] if p["id"] == procedure_id]
+    return dict(procedure["title"])
 
 
 def _enrolled_ui(start_ui: StartUI, server: ApiServer, tmp_path: Path) -> KioskUI:
@@ -41,6 +52,7 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
         start_ui: StartUI, own_api_server: ApiServer, tmp_path: Path,
         artifacts_dir: Path) -> None:
     case = enrol_kiosk(own_api_server).client().case_status(SEEDED_CASE)
+    title = _seeded_title(own_api_server.db_path)
     ui = _enrolled_ui(start_ui, own_api_server, tmp_path)
     ui.tap("start")
     ui.wait_for_screen("home")
@@ -51,7 +63,9 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
     _look(ui, "status-es-portrait", artifacts_dir)
     texts = _check(ui, " 000001")
     assert f"Expediente {SEEDED_CASE}" in texts
-    assert case["status_label"]["es"] in texts and case["title"]["es"] in texts
+    assert case["status_label"]["es"] in texts
+    assert title["es"] not in texts  # typed by number alone: nothing about the person
+    assert "Por su privacidad" in texts  # the detail needs her identity card
     assert "revisando su solicitud" in texts  # what happens next for "in_review"
     shot = _look(ui, "status_result-es-portrait", artifacts_dir)
     assert case["status_label"]["es"].lower() in ocr(shot, "es").lower()
@@ -69,7 +83,7 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
         ui.tap("\b")
     texts = _check(ui, "999999")
     assert "We found no case with this number" in texts
-    assert case["title"]["en"] not in texts and "Status" not in ui.call("texts")
+    assert title["en"] not in texts and "Status" not in ui.call("texts")
     _look(ui, "status_result-en-portrait-not-found", artifacts_dir)
 
     ui.tap("finish")  # the journey ends: survey, goodbye, wipe
@@ -82,7 +96,7 @@ def test_case_number_typed_on_the_keyboard_shows_the_live_status_and_what_happen
     assert "Take your identity card" not in texts  # no card was used
     ui.tap("thanks")  # a touch anywhere ends it at once
     ui.wait_for_screen("attract")
-    assert_nothing_left(ui, [case["title"]["es"], case["title"]["en"],
+    assert_nothing_left(ui, [title["es"], title["en"],
                              case["status_label"]["en"], "No answer for this number"])
 
 
@@ -103,7 +117,8 @@ def test_status_says_unavailable_when_the_api_is_stopped_and_guesses_nothing(
 
 def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_survey_once(
         kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
-    open_case = enrol_kiosk(kiosk_stack.api).client().case_status(SEEDED_CASE)
+    open_case = {**enrol_kiosk(kiosk_stack.api).client().case_status(SEEDED_CASE),
+                 "title": _seeded_title(kiosk_stack.api.db_path)}
     ui = kiosk_stack.start({"timeouts": {"goodbye_s": 120}})
     ui.tap("start")
     ui.wait_for_screen("home")
