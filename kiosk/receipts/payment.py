@@ -31,6 +31,14 @@ CHECKING_NOTE = N_("The card terminal did not give us a clear answer. Staff will
                    "tried to pay.")
 
 
+def amounts_locale(language: str) -> str:
+    """How a payment receipt writes amounts: as in Chile, but "CLP 85,865" in English.
+
+    An English reader takes "$85.865" for eighty-five dollars.
+    """
+    return "en" if language == "en" else PAPER_LOCALE
+
+
 def payment_reference(payment: Payment) -> str:
     """The short reference printed as text and as a Code128 barcode."""
     return f"PAG-{payment.ticket:06d}"
@@ -55,7 +63,7 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
         reference=payment_reference(payment),
         verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
         status_text=text(PENDING_CONFIRMATION if pending else CONFIRMED),
-        footer=footer, currency=payment.amount.currency, locale=PAPER_LOCALE,
+        footer=footer, currency=payment.amount.currency, locale=amounts_locale(language),
         language=language)
 
 
@@ -73,7 +81,7 @@ def build_checking_receipt(kiosk: KioskSection, payment: Payment,
         reference=payment_reference(payment),
         verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
         status_text=text(CHECKING_STATUS), footer=(text(CHECKING_NOTE), text(THANKS)),
-        currency=payment.amount.currency, locale=PAPER_LOCALE, language=language)
+        currency=payment.amount.currency, locale=amounts_locale(language), language=language)
 
 
 async def print_paid_receipt(printer: ReceiptPrinter | None, journal: Journal,
