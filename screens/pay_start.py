@@ -41,6 +41,7 @@ class PayStartScreen(PayScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._scan = ScanBuffer()
+        self._account_buttons: list[ChoiceButton] = []
         self.listen_to_scanner()
 
     def load(self, **_params: Any) -> None:
@@ -63,15 +64,18 @@ class PayStartScreen(PayScreen):
 
     def refresh(self) -> None:
         """The ways this procedure's bills are known by (a property, a water account, a plate)."""
-        box = self.ids.account_ways
-        box.clear_widgets()
+        grid = self.ids.ways
+        for button in self._account_buttons:
+            grid.remove_widget(button)
+        self._account_buttons = []
         translate = self.app.i18n._
         for kind in ways_for(self.procedure_id()):
             button = ChoiceButton(item_id=f"pay_{kind}", title=translate(ENTRIES[kind].title),
                                   subtitle=translate(WAY_NOTES[kind]), disabled=not self.can_pay,
                                   opacity=1 if self.can_pay else 0.5)
             button.bind(on_release=lambda b: self.type_account(b.item_id.removeprefix("pay_")))
-            box.add_widget(button)
+            grid.add_widget(button)
+            self._account_buttons.append(button)
 
     def type_account(self, kind: str) -> None:
         """Type a cadastral key, a water account or a plate, to list its debts."""
@@ -105,5 +109,7 @@ class PayStartScreen(PayScreen):
     def wipe(self) -> None:
         self._scan = ScanBuffer()
         self.notice = ""
-        if "account_ways" in self.ids:
-            self.ids.account_ways.clear_widgets()
+        if "ways" in self.ids:
+            for button in self._account_buttons:
+                self.ids.ways.remove_widget(button)
+        self._account_buttons = []
