@@ -42,11 +42,13 @@ class PayStartScreen(PayScreen):
         super().__init__(**kwargs)
         self._scan = ScanBuffer()
         self._account_buttons: list[ChoiceButton] = []
+        self._loaded = False
         self.listen_to_scanner()
 
     def load(self, **_params: Any) -> None:
         """Say what is possible now, then ask the devices again (a printer may be back)."""
         self.flow.restart()
+        self._loaded = True
         self._scan = ScanBuffer()
         self.notice = ""
         self.update()
@@ -68,6 +70,8 @@ class PayStartScreen(PayScreen):
         for button in self._account_buttons:
             grid.remove_widget(button)
         self._account_buttons = []
+        if not self._loaded:  # (a language switch redraws every screen, shown or not)
+            return
         translate = self.app.i18n._
         for kind in ways_for(self.procedure_id()):
             button = ChoiceButton(item_id=f"pay_{kind}", title=translate(ENTRIES[kind].title),
@@ -107,6 +111,7 @@ class PayStartScreen(PayScreen):
         self.notice = message_key
 
     def wipe(self) -> None:
+        self._loaded = False
         self._scan = ScanBuffer()
         self.notice = ""
         if "ways" in self.ids:
