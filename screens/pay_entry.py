@@ -61,15 +61,16 @@ ENTRIES: dict[str, Entry] = {
                         "the scanner."), BARCODE_LENGTH),
     AccountKind.CADASTRAL_KEY: Entry(
         N_("Type the cadastral key"),
-        N_("It is on your property tax bill, next to “Cadastral key”. For example: "
-           "CAT-000123."), 10, letters=True),
+        N_("It is on your property tax bill, next to “Cadastral key”.\n"
+           "For example: CAT-000123."), 10, letters=True),
     AccountKind.WATER_ACCOUNT: Entry(
         N_("Type your water account number"),
-        N_("The 8 digits after “AG”, at the top of your water bill. For example: "
-           "AG 0000 0123."), 8, prefix=FORMATS[AccountKind.WATER_ACCOUNT].prefix),
+        N_("The 8 digits after “AG”, at the top of your water bill.\n"
+           "For example: AG 0000 0123."), 8, prefix=FORMATS[AccountKind.WATER_ACCOUNT].prefix),
     AccountKind.PLATE: Entry(
         N_("Type the vehicle's plate"),
-        N_("Letters and digits as on the plate. For example: AB 1234 or BBCL 12."),
+        N_("Letters and digits as on the plate.\n"
+           "For example: AB 1234 or BBCL 12."),
         7, letters=True),
 }
 

@@ -4,14 +4,21 @@ The payment runs once per selection (the service refuses a second try of a seale
 The citizen is busy at the terminal, not at the screen, so the inactivity timer is held
 until the answer comes. If the session ends anyway, the sale still completes and is
 recorded by the service; only the screens of the next citizen are left alone.
+
+A terminal may stay silent for minutes while the bank answers (up to the driver's answer
+timeout, 150 s). The screen shows that it is alive: the time waited, a bar, and after
+:data:`QUIET_S` seconds without news, that we are checking and she will not be charged
+twice (the journal and recovery make sure of that).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.clock import Clock, ClockEvent
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from common.money import format_money
 from common.text import N_
@@ -23,6 +30,15 @@ from screens.pay_screen import PayScreen
 
 log = logging.getLogger(__name__)
 FOLLOW_TERMINAL = N_("Follow the instructions on the card terminal below the screen.")
+QUIET_S = 10.0  # seconds without news from the terminal before we say we are still checking
+EXPECTED_S = 180.0  # the bar fills over the longest a bank's answer may take
+WAITED = N_("Time waiting: %s")
+
+
+def waited(seconds: float) -> str:
+    """Minutes and seconds, as a clock shows them ("1:05")."""
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class PayProgressScreen(PayScreen):
@@ -34,6 +50,12 @@ class PayProgressScreen(PayScreen):
     outlives_card = True
     message = StringProperty(FOLLOW_TERMINAL)  # a msgid from the terminal
     total = StringProperty("")
+    elapsed = StringProperty("")  # "1:05", since Pay was touched
+    progress = NumericProperty(0.0)  # 0..1 of EXPECTED_S, never full before the answer
+    quiet = BooleanProperty(False)  # no news for QUIET_S: say we are checking
+    _clock: ClockEvent | None = None
+    _clock_flow: PayFlow | None = None  # whose sale the clock times
+    _started = _news = 0.0
 
     def load(self, **_params: Any) -> None:
         """Start the sale of the confirmed selection (only an open one ever reaches here)."""
@@ -45,11 +67,38 @@ class PayProgressScreen(PayScreen):
             log.warning("pay progress shown without an open selection; nothing charged")
             return
         self.app.pause_inactivity()
+        self._start_clock(self.flow)
         self.run_async(self._pay(selection, self.flow))
+
+    def refresh(self) -> None:
+        """The amount in the language shown now (it may change while the terminal works)."""
+        selection = self.flow.selection
+        self.total = "" if selection is None else format_money(selection.total,
+                                                               self.app.language)
+
+    def _start_clock(self, flow: PayFlow) -> None:
+        self._stop_clock()
+        self._clock_flow = flow
+        self._started = self._news = time.monotonic()
+        self.elapsed, self.progress, self.quiet = waited(0), 0.0, False
+        self._clock = Clock.schedule_interval(self._tick, 0.5)
+
+    def _tick(self, _dt: float) -> None:
+        now = time.monotonic()
+        self.elapsed = waited(now - self._started)
+        self.progress = min((now - self._started) / EXPECTED_S, 0.95)
+        self.quiet = now - self._news >= QUIET_S
+
+    def _stop_clock(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+        self._clock, self._clock_flow = None, None
 
     async def _pay(self, selection: Selection, flow: PayFlow) -> None:
         def progress(message_key: str) -> None:
             if self.current(flow):
+                if message_key != self.message:  # a repeated message is no news
+                    self._news = time.monotonic()
                 self.message = message_key
 
         try:
@@ -65,6 +114,9 @@ class PayProgressScreen(PayScreen):
         except Exception:  # cannot tell what happened: say so, never pay again
             log.exception("payment crashed; the journal and recovery settle it")
             outcome = PayOutcome(PayResult.CHECKING, CHECKING_MESSAGE, None)
+        finally:
+            if self._clock_flow is flow:  # (a later citizen's sale keeps its own clock)
+                self._stop_clock()
         if not self.current(flow):
             log.info("payment finished after its session ended: %s", outcome.result)
             return
@@ -75,5 +127,7 @@ class PayProgressScreen(PayScreen):
             self.scope.navigator.seal()  # money may have moved: nothing before can be reached
 
     def wipe(self) -> None:
+        self._stop_clock()
         self.message = FOLLOW_TERMINAL
-        self.total = ""
+        self.total = self.elapsed = ""
+        self.progress, self.quiet = 0.0, False

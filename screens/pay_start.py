@@ -20,6 +20,7 @@ from screens.widgets.controls import ChoiceButton
 NO_READER = N_("The card reader is not working right now. You can still pay with the "
                "bill's number or its barcode.")
 
+NO_CONNECTION = N_("Not possible without a connection")
 WAY_NOTES = {
     AccountKind.CADASTRAL_KEY: N_("For property tax: the key on your bill, like CAT-000123"),
     AccountKind.WATER_ACCOUNT: N_("The number after “AG” on your water bill"),
@@ -41,11 +42,14 @@ class PayStartScreen(PayScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._scan = ScanBuffer()
+        self._account_buttons: list[ChoiceButton] = []
+        self._loaded = False
         self.listen_to_scanner()
 
     def load(self, **_params: Any) -> None:
         """Say what is possible now, then ask the devices again (a printer may be back)."""
         self.flow.restart()
+        self._loaded = True
         self._scan = ScanBuffer()
         self.notice = ""
         self.update()
@@ -63,19 +67,26 @@ class PayStartScreen(PayScreen):
 
     def refresh(self) -> None:
         """The ways this procedure's bills are known by (a property, a water account, a plate)."""
-        box = self.ids.account_ways
-        box.clear_widgets()
+        grid = self.ids.ways
+        for button in self._account_buttons:
+            grid.remove_widget(button)
+        self._account_buttons = []
+        if not self._loaded:  # (a language switch redraws every screen, shown or not)
+            return
         translate = self.app.i18n._
         for kind in ways_for(self.procedure_id()):
-            button = ChoiceButton(item_id=f"pay_{kind}", title=translate(ENTRIES[kind].title),
-                                  subtitle=translate(WAY_NOTES[kind]), disabled=not self.can_pay,
-                                  opacity=1 if self.can_pay else 0.5)
+            live = self.app.live_lookups  # an account's debts are looked up at the API
+            button = ChoiceButton(
+                item_id=f"pay_{kind}", title=translate(ENTRIES[kind].title),
+                subtitle=translate(WAY_NOTES[kind] if live else NO_CONNECTION),
+                disabled=not (self.can_pay and live), opacity=1 if self.can_pay and live else 0.6)
             button.bind(on_release=lambda b: self.type_account(b.item_id.removeprefix("pay_")))
-            box.add_widget(button)
+            grid.add_widget(button)
+            self._account_buttons.append(button)
 
     def type_account(self, kind: str) -> None:
         """Type a cadastral key, a water account or a plate, to list its debts."""
-        if self.can_pay:
+        if self.can_pay and self.app.live_lookups:
             self.go_on("pay_entry", mode=kind)
 
     def use_card(self) -> None:
@@ -103,7 +114,10 @@ class PayStartScreen(PayScreen):
         self.notice = message_key
 
     def wipe(self) -> None:
+        self._loaded = False
         self._scan = ScanBuffer()
         self.notice = ""
-        if "account_ways" in self.ids:
-            self.ids.account_ways.clear_widgets()
+        if "ways" in self.ids:
+            for button in self._account_buttons:
+                self.ids.ways.remove_widget(button)
+        self._account_buttons = []

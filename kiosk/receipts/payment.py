@@ -51,6 +51,14 @@ class RequestOnReceipt:
     procedure: Mapping[str, Any]  # the catalog's procedure: ready time and office
 
 
+def amounts_locale(language: str) -> str:
+    """How a payment receipt writes amounts: as in Chile, but "CLP 85,865" in English.
+
+    An English reader takes "$85.865" for eighty-five dollars.
+    """
+    return "en" if language == "en" else PAPER_LOCALE
+
+
 def payment_reference(payment: Payment) -> str:
     """The short reference printed as text and as a Code128 barcode."""
     return f"PAG-{payment.ticket:06d}"
@@ -84,7 +92,7 @@ def build_payment_receipt(kiosk: KioskSection, payment: Payment,
         header=header(kiosk, issued_at, text(title)), lines=lines, reference=reference,
         verification_url=verification_url(kiosk.verification_url, payment.idempotency_key),
         status_text=text(PENDING_CONFIRMATION if pending else status),
-        footer=footer, currency=payment.amount.currency, locale=PAPER_LOCALE,
+        footer=footer, currency=payment.amount.currency, locale=amounts_locale(language),
         language=language)
 
 
@@ -107,7 +115,7 @@ def build_checking_receipt(kiosk: KioskSection, payment: Payment,
                 *(() if request is None
                   else (text(CHECKING_CASE).format(case_number=request.case_number),)),
                 text(THANKS)),
-        currency=payment.amount.currency, locale=PAPER_LOCALE, language=language)
+        currency=payment.amount.currency, locale=amounts_locale(language), language=language)
 
 
 async def print_paid_receipt(printer: ReceiptPrinter | None, journal: Journal,

@@ -47,6 +47,7 @@ def identify(ui: KioskUI) -> None:
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")
     ui.wait_until(lambda: ui.call("screen") == "pay_debts", "the debts", timeout=WAIT_CARD_S)
+    ui.wait_until(lambda: not ui.call("disabled", target="continue"), "the debts looked up")
 
 
 def wait_result(ui: KioskUI, timeout: float = 30.0) -> str:

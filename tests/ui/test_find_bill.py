@@ -3,7 +3,8 @@
 A cadastral key, a water account and a plate each have their own keypad, an example and a
 plain message for a wrongly shaped number; the debts they find are the API's, and the
 amount to confirm is what the town hall holds. A typed barcode with a wrong check digit
-is refused on the kiosk. (The reference and the e-ID ways: tests/ui/test_pay_journey.py.)
+is refused on the kiosk, and so is an e-ID PIN too short, before the card spends a try.
+(Paying by the reference and by the e-ID: tests/ui/test_pay_journey.py.)
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from common.money import Money, format_money
+from drivers.eid.errors import PinFormatInvalid
 from kiosk.bill_barcode import BarcodeError
 from kiosk.i18n import load_catalog
 from kiosk.services.bill_keys import AccountKind
 from rig.harness import KioskUI
 from screens.pay_entry import REFERENCE_FULL
-from tests.fixtures.ui import MARIA, KioskStack
+from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.pay_steps import FINE, barcode_of, open_pay_for, pending_debts, scan, texts
 from tests.ui.test_identify_journey import _look_both as look_both
 
@@ -145,3 +147,28 @@ def test_a_thirteenth_digit_typed_fast_is_refused_plainly_and_a_scanned_barcode_
     scan(ui, barcode_of(*debt))  # a scanner: 34 digits and Enter, read as the barcode
     ui.wait_for_screen("pay_confirm")
     assert format_money(Money(debt[1]), "es") in ui.call("widget", target="total")["text"]
+
+
+def test_by_e_id_a_pin_too_short_is_refused_without_using_a_try_then_the_debts_are_listed(
+        kiosk_stack: KioskStack) -> None:
+    stack = kiosk_stack
+    ui = stack.start()
+    open_pay_for(ui, "Pagar el impuesto predial")
+    ui.tap("pay_card")
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
+                  timeout=WAIT_CARD_S)
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    tries = stack.card.status()["tries_left"]
+    ui.call("type_text", text=MARIA.pin[:2])
+    ui.tap("pin_confirm")
+    refused = load_catalog("es")._(PinFormatInvalid.message_key)
+    ui.wait_until(lambda: ui.call("widget", target="message")["text"] == refused,
+                  "the PIN's format refused", timeout=WAIT_CARD_S)
+    assert ui.call("widget", target="message_icon")["text"] == "!"
+    assert stack.card.status()["tries_left"] == tries  # the card was never asked
+    ui.call("type_text", text=MARIA.pin)
+    ui.tap("pin_confirm")
+    ui.wait_until(lambda: ui.call("screen") == "pay_debts", "the debts", timeout=WAIT_CARD_S)
+    tax = [a for r, a, _ in pending_debts(stack) if r.startswith("1")]
+    ui.wait_until(lambda: f"Total a pagar: {format_money(Money(sum(tax)), 'es')}" in texts(ui),
+                  "her property tax chosen")
