@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from common.money import format_money
 from common.text import N_
+from kiosk.services.card_custody import card_in_reader, card_taken_back
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayOutcome, PayResult, Selection, SelectionState
 from kiosk.services.pay_errors import PayError
@@ -23,6 +24,8 @@ from screens.pay_screen import PayScreen
 
 log = logging.getLogger(__name__)
 FOLLOW_TERMINAL = N_("Follow the instructions on the card terminal below the screen.")
+TAKE_CARD_FIRST = N_("Payment approved. Please take your identity card from the reader: "
+                     "your receipt prints next.")
 
 
 class PayProgressScreen(PayScreen):
@@ -34,6 +37,7 @@ class PayProgressScreen(PayScreen):
     outlives_card = True
     message = StringProperty(FOLLOW_TERMINAL)  # a msgid from the terminal
     total = StringProperty("")
+    card_back = BooleanProperty(False)  # paid: her e-ID card is asked back before the receipt
 
     def load(self, **_params: Any) -> None:
         """Start the sale of the confirmed selection (only an open one ever reaches here)."""
@@ -54,7 +58,8 @@ class PayProgressScreen(PayScreen):
 
         try:
             outcome = await self.service().pay(
-                selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok)
+                selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok,
+                before_receipt=lambda: self._card_back(flow))
         except PayError as err:  # refused before the terminal was asked
             log.info("payment refused before the terminal: %s", type(err).__name__)
             if self.current(flow):
@@ -74,6 +79,18 @@ class PayProgressScreen(PayScreen):
         if outcome.result is not PayResult.NOT_PAID:
             self.scope.navigator.seal()  # money may have moved: nothing before can be reached
 
+    async def _card_back(self, flow: PayFlow) -> None:
+        """Paid: her card first, then the receipt (issue 16, ATM style)."""
+        status = self.scope.identify.reader_status()
+        if not self.current(flow) or status is None or not card_in_reader(status):
+            return
+        self.message, self.card_back = TAKE_CARD_FIRST, True
+        taken = await card_taken_back(self.scope.identify.reader_status,
+                                      self.app.options.timeouts.card_back_s)
+        self.card_back = False
+        log.info("card %s before the receipt", "taken" if taken else "still in")
+
     def wipe(self) -> None:
+        self.card_back = False
         self.message = FOLLOW_TERMINAL
         self.total = ""

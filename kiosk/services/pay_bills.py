@@ -20,7 +20,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -208,8 +208,13 @@ class PayBills:
         return Selection(tuple(bills), amount)
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
-                  receipt_on_screen_ok: bool = False) -> PayOutcome:
-        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired."""
+                  receipt_on_screen_ok: bool = False,
+                  before_receipt: Callable[[], Awaitable[object]] | None = None) -> PayOutcome:
+        """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired.
+
+        ``before_receipt`` runs once the sale is recorded and before its receipt prints
+        (the card asked back first, as an ATM does).
+        """
         if selection.state is not SelectionState.OPEN:
             raise SelectionUsed(f"selection is {selection.state}")
         if any(bill.reference in self._paid for bill in selection.bills):
@@ -239,6 +244,8 @@ class PayBills:
             return PayOutcome(PayResult.NOT_PAID, outcome.message_key, outcome.payment)
         selection.state = SelectionState.SEALED
         self._paid.update(bill.reference for bill in selection.bills)
+        if before_receipt is not None:
+            await before_receipt()
         if outcome.status is card_payment.PaymentStatus.CHECKING:
             return await self._issue_checking(outcome, selection)
         return await self._issue_receipt(outcome.payment, selection)
