@@ -79,6 +79,13 @@ class NoteBar(BoxLayout):
     shown = BooleanProperty(False)
     text = StringProperty("")
 
+    def on_touch_down(self, touch: Any) -> bool:
+        """Hidden, the bar takes no touch (a disabled widget would swallow the top bar's)."""
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))
+
 
 class ProactiveNoteOverlay:
     """Installs the bar in the shell and decides when it shows (see the module docstring)."""
@@ -162,6 +169,7 @@ class ProactiveNoteOverlay:
         if shell is None or note is None or current in QUIET_SCREENS or terminal_working \
                 or shell.scope.identify.identity is None:
             bar.shown = False
+            bar.ids.note_actions.clear_widgets()  # nothing left where the top bar is
             return
         _ = shell.i18n._
         lines, actions = [], []

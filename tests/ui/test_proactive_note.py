@@ -92,6 +92,8 @@ def test_after_his_pin_a_note_tells_of_bills_due_and_a_waiting_case_and_one_tap_
     ui.wait_until(lambda: "Agua potable" in texts(ui), "his debts")
     assert _note(ui) == ""  # acted upon: the note is gone
     assert ui.call("screen_params")["journey"] == "pay"
+    ui.tap("language")  # gone for good: it takes no touch from the top bar
+    ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
 
 
 def test_one_tap_on_the_waiting_case_opens_his_cases_from_the_pay_journey(
