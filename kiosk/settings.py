@@ -87,6 +87,7 @@ class TimeoutsSection(_Section):
     large_text_factor: Annotated[float, Field(ge=1, le=5)] = 1.5
     assisted_factor: Annotated[float, Field(ge=1, le=10)] = 3.0
     goodbye_s: Seconds = 8  # the goodbye screen shows this long before the wipe
+    card_back_s: Seconds = 20  # a paid receipt waits this long at most for her card to leave
 
 
 class ApiSection(_Section):

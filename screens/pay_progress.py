@@ -22,6 +22,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from common.money import format_money
 from common.text import N_
+from kiosk.services.card_custody import card_in_reader, card_taken_back
 from kiosk.services.card_payment import CHECKING_MESSAGE
 from kiosk.services.pay_bills import PayOutcome, PayResult, Selection, SelectionState
 from kiosk.services.pay_errors import PayError
@@ -33,6 +34,8 @@ FOLLOW_TERMINAL = N_("Follow the instructions on the card terminal below the scr
 QUIET_S = 10.0  # seconds without news from the terminal before we say we are still checking
 EXPECTED_S = 180.0  # the bar fills over the longest a bank's answer may take
 WAITED = N_("Time waiting: %s")
+TAKE_CARD_FIRST = N_("Payment approved. Please take your identity card from the reader: "
+                     "your receipt prints next.")
 
 
 def waited(seconds: float) -> str:
@@ -56,6 +59,7 @@ class PayProgressScreen(PayScreen):
     _clock: ClockEvent | None = None
     _clock_flow: PayFlow | None = None  # whose sale the clock times
     _started = _news = 0.0
+    card_back = BooleanProperty(False)  # paid: her e-ID card is asked back before the receipt
 
     def load(self, **_params: Any) -> None:
         """Start the sale of the confirmed selection (only an open one ever reaches here)."""
@@ -103,7 +107,8 @@ class PayProgressScreen(PayScreen):
 
         try:
             outcome = await self.service().pay(
-                selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok)
+                selection, progress, receipt_on_screen_ok=self.flow.screen_receipt_ok,
+                before_receipt=lambda: self._card_back(flow))
         except PayError as err:  # refused before the terminal was asked
             log.info("payment refused before the terminal: %s", type(err).__name__)
             if self.current(flow):
@@ -126,8 +131,23 @@ class PayProgressScreen(PayScreen):
         if outcome.result is not PayResult.NOT_PAID:
             self.scope.navigator.seal()  # money may have moved: nothing before can be reached
 
+    async def _card_back(self, flow: PayFlow) -> None:
+        """Paid: her card first, then the receipt (issue 16, ATM style)."""
+        status = self.scope.identify.reader_status()
+        if not self.current(flow) or status is None or not card_in_reader(status):
+            return
+        if self._clock_flow is flow:  # the bank has answered: no more "still checking"
+            self._stop_clock()
+        self.elapsed, self.quiet, self.progress = "", False, 1.0
+        self.message, self.card_back = TAKE_CARD_FIRST, True
+        taken = await card_taken_back(self.scope.identify.reader_status,
+                                      self.app.options.timeouts.card_back_s)
+        self.card_back = False
+        log.info("card %s before the receipt", "taken" if taken else "still in")
+
     def wipe(self) -> None:
         self._stop_clock()
+        self.card_back = False
         self.message = FOLLOW_TERMINAL
         self.total = self.elapsed = ""
         self.progress, self.quiet = 0.0, False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_skeleton
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 ONE_BILL = N_("You have 1 bill due (next: {date})")
 BILLS = N_("You have {count} bills due (next: {date})")
+ONE_OVERDUE = N_("You have 1 bill overdue (it was due on {date})")
+BILLS_OVERDUE = N_("You have {count} bills due; the first was due on {date}")
 CASE = N_("Your case {case} needs a document")
 PAY = N_("See and pay")
 SEE_CASE = N_("See my case")
@@ -75,6 +78,13 @@ class NoteBar(BoxLayout):
     kiosk_layer = True  # the UI rig looks for touch targets here too (rig/app_runner.py)
     shown = BooleanProperty(False)
     text = StringProperty("")
+
+    def on_touch_down(self, touch: Any) -> bool:
+        """Hidden, the bar takes no touch (a disabled widget would swallow the top bar's)."""
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))
 
 
 class ProactiveNoteOverlay:
@@ -159,13 +169,16 @@ class ProactiveNoteOverlay:
         if shell is None or note is None or current in QUIET_SCREENS or terminal_working \
                 or shell.scope.identify.identity is None:
             bar.shown = False
+            bar.ids.note_actions.clear_widgets()  # nothing left where the top bar is
             return
         _ = shell.i18n._
         lines, actions = [], []
         if note.bills_due and note.next_due is not None:
             due = format_skeleton("dMMM", note.next_due,
                                   locale=LOCALES.get(shell.language, "es_CL"))
-            text = _(ONE_BILL) if note.bills_due == 1 else _(BILLS)
+            overdue = note.next_due < date.today()  # never "next" for a date gone by
+            one, many = (ONE_OVERDUE, BILLS_OVERDUE) if overdue else (ONE_BILL, BILLS)
+            text = _(one) if note.bills_due == 1 else _(many)
             lines.append(text.format(count=note.bills_due, date=due))
             actions.append(("note_pay", PAY, self._pay))
         if note.waiting_case:

@@ -12,11 +12,18 @@ session's end on Kivy's; a lock keeps the two flags consistent.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
 
 from drivers.base import DeviceClass, DeviceStatus
 
 IN_READER = ("present", "unreadable")
+
+
+def card_in_reader(status: DeviceStatus) -> bool:
+    """Tell whether the reader says a card is in it (readable or not)."""
+    return status.detail.get("card") in IN_READER
 
 
 class CardCustody:
@@ -49,3 +56,25 @@ class CardCustody:
         """Tell whether the card in the reader was left by an earlier citizen (never read it)."""
         with self._lock:
             return self._left
+
+
+CARD_BACK_S = 20.0  # the longest a receipt waits for her card: it is never withheld
+POLL_S = 0.2
+
+
+async def card_taken_back(reader_status: Callable[[], DeviceStatus | None],
+                          timeout_s: float = CARD_BACK_S) -> bool:
+    """Wait until the card is out of the reader, as an ATM before the cash; True if it is.
+
+    Used between an approved payment and its receipt: the money is recorded already, so
+    waiting costs nothing but seconds, and after ``timeout_s`` the receipt comes anyway.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        status = reader_status()
+        if status is None or status.detail.get("card") not in IN_READER:
+            return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(POLL_S)

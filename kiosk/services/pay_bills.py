@@ -20,7 +20,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -243,10 +243,13 @@ class PayBills:
 
     async def pay(self, selection: Selection, on_progress: Callable[[str], None], *,
                   receipt_on_screen_ok: bool = False,
-                  request: RequestOnReceipt | None = None) -> PayOutcome:
+                  request: RequestOnReceipt | None = None,
+                  before_receipt: Callable[[], Awaitable[object]] | None = None) -> PayOutcome:
         """Charge the selection once; raise SelectionUsed, AlreadyPaid, ReceiptChoiceRequired.
 
         ``request``: the selection is a request's fee; its one receipt names the case.
+        ``before_receipt`` runs once the sale is recorded and before its receipt prints
+        (the card asked back first, as an ATM does).
         """
         if selection.state is not SelectionState.OPEN:
             raise SelectionUsed(f"selection is {selection.state}")
@@ -277,6 +280,8 @@ class PayBills:
             return PayOutcome(PayResult.NOT_PAID, outcome.message_key, outcome.payment)
         selection.state = SelectionState.SEALED
         self._paid.update(bill.reference for bill in selection.bills)
+        if before_receipt is not None:
+            await before_receipt()
         if outcome.status is card_payment.PaymentStatus.CHECKING:
             return await self._issue_checking(outcome, selection, request)
         return await self._issue_receipt(outcome.payment, selection, request)

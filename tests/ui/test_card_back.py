@@ -14,10 +14,12 @@ from pathlib import Path
 from rig.harness import LANDSCAPE
 from tests.fixtures.eid import CITIZENS
 from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
-from tests.ui.looks import look, texts
+from tests.ui.looks import look, look_both, texts
+from tests.ui.pay_steps import check_receipt, identify, one_payment_at_api, open_pay, wait_result
 
 JOSE = CITIZENS[1]
 CARD_LEFT = "Hay en el lector una tarjeta de otra persona"
+TAKE_CARD_FIRST = "Retire su tarjeta de identidad del lector: a continuación se imprime"
 
 
 def test_a_card_left_after_goodbye_is_asked_back_and_never_read_for_the_next_citizen(
@@ -87,3 +89,24 @@ def test_the_card_left_attract_state_fits_landscape_in_english(
     look(ui, "attract-card-left-es-landscape", artifacts_dir)
     ui.tap("lang_en")
     look(ui, "attract-card-left-en-landscape", artifacts_dir)
+
+
+def test_after_a_paid_sale_her_card_is_asked_back_before_the_receipt_prints(
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
+    stack = kiosk_stack
+    ui = stack.start({"timeouts": {"card_back_s": 120}})
+    open_pay(ui)
+    identify(ui)
+    ui.wait_until(lambda: "Total a pagar" in texts(ui), "the debts listed")
+    ui.tap_through(("continue", "pay_confirm"))
+    ui.tap("pay")
+    ui.wait_until(lambda: TAKE_CARD_FIRST in texts(ui), "her card asked back", timeout=30)
+    payment = one_payment_at_api(stack)  # the sale is recorded: only the paper waits
+    assert stack.printer.jobs == []
+    look_both(ui, "pay_progress-card-back", artifacts_dir,
+              english="Please take your identity card from the reader")
+
+    stack.card.remove()  # she takes it: now the receipt
+    assert "Pago aprobado" in wait_result(ui)
+    (job,) = stack.printer.wait_for_jobs(1)
+    check_receipt(stack, job, payment)

@@ -202,8 +202,13 @@ def test_consent_and_refusal_screens_fit_a_landscape_kiosk(
     ui.tap("language")
     ui.wait_until(lambda: "Before we use your card" in texts(ui), "English")
     look(ui, "identify_consent-en-landscape", artifacts_dir)
+    ui.tap("text_size")
+    ui.tap("text_size")  # extra large: the answers stay in view, the lists scroll
+    look(ui, "identify_consent-en-landscape-extra-large-text", artifacts_dir)
     ui.tap("refuse")
     ui.wait_for_screen("identify_refused")
+    look(ui, "identify_refused-en-landscape-extra-large-text", artifacts_dir)
+    ui.tap("text_size")  # back to normal
     look(ui, "identify_refused-en-landscape", artifacts_dir)
     ui.tap("language")
     ui.wait_until(lambda: "Usted no estuvo de acuerdo" in texts(ui), "Spanish")

@@ -7,6 +7,7 @@ it. Luis, whose bills are paid and whose cases wait for nothing, gets no note.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
@@ -74,21 +75,25 @@ def test_after_his_pin_a_note_tells_of_bills_due_and_a_waiting_case_and_one_tap_
     case = _waiting_case(stack, JOSE.national_number)
     ui = stack.start()
     _request_with_card(ui, JOSE.pin)
-    ui.wait_until(lambda: "Tiene 2 cuentas por pagar (la próxima vence: 1 dic)" in _note(ui),
-                  "the note", timeout=SEND_S)
+    overdue = date.today() > date(2026, 12, 1)  # never "next" for a date gone by
+    bills = ("Tiene 2 cuentas por pagar; la primera venció el 1 dic" if overdue
+             else "Tiene 2 cuentas por pagar (la próxima vence: 1 dic)")
+    ui.wait_until(lambda: bills in _note(ui), "the note", timeout=SEND_S)
     assert f"Su expediente {case} necesita un documento" in _note(ui)
     # It never blocks: the request went on underneath, its case number is on screen.
     ((new_case,),) = stack.api_rows("SELECT case_number FROM cases WHERE procedure_id = ?"
                                     " AND idempotency_key IS NOT NULL", SENIOR_CARD["id"])
     assert ui.call("widget", target="reference")["text"] == new_case
     look_both(ui, "proactive_note-request_done", artifacts_dir,
-              english="You have 2 bills due (next: 1 Dec)")
+              english="the first was due on 1 Dec" if overdue else "(next: 1 Dec)")
 
     ui.tap("note_pay")  # one tap: his debts, as Pay lists them after the card
     ui.wait_for_screen("pay_debts")
     ui.wait_until(lambda: "Agua potable" in texts(ui), "his debts")
     assert _note(ui) == ""  # acted upon: the note is gone
     assert ui.call("screen_params")["journey"] == "pay"
+    ui.tap("language")  # gone for good: it takes no touch from the top bar
+    ui.wait_until(lambda: ui.call("session_state")["language"] == "en", "English")
 
 
 def test_one_tap_on_the_waiting_case_opens_his_cases_from_the_pay_journey(
@@ -110,6 +115,9 @@ def test_one_tap_on_the_waiting_case_opens_his_cases_from_the_pay_journey(
     ui.wait_until(lambda: case in _note(ui), "the note", timeout=SEND_S)
     assert "cuentas por pagar" not in _note(ui)  # the debts are the screen itself
     look(ui, "proactive_note-pay_debts-es-landscape", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: f"Your case {case} needs a document" in _note(ui), "English")
+    look(ui, "proactive_note-pay_debts-en-landscape", artifacts_dir)
     ui.tap("note_case")
     ui.wait_for_screen("status_cases")
     ui.wait_until(lambda: case in ui.call("widget", target="cases")["text"], "his cases")

@@ -139,8 +139,7 @@ class VirtualCard:
     def _log_apdu(self, payload: bytes) -> None:
         ins = payload[1] if len(payload) > 1 else -1
         self.apdu_log.append({
-            "n": self.apdu_count, "citizen": self.citizen,
-            "ins": INS_NAMES.get(ins, f"{ins:02X}"),
+            "n": self.apdu_count, "ins": INS_NAMES.get(ins, f"{ins:02X}"),
             "p1p2": payload[2:4].hex().upper(), "file": self.applet.current or ""})
 
     def close(self) -> None:

@@ -3,8 +3,8 @@
 One request per line, ``{"cmd": "insert", "citizen": "65031200353"}``; one answer per line,
 ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}``. Commands: insert, remove,
 use_citizen, set_pin, set_faults, clear_faults, status, reset_apdu_count, and
-``apdu_log`` (``{"since": n}``: the C-APDUs numbered above n, each ``{"n", "citizen", "ins",
-"p1p2", "file"}`` where ``file`` is the path selected when the command came; never data).
+``apdu_log`` (``{"since": n}``: the C-APDUs numbered above n, each ``{"n", "ins", "p1p2",
+"file"}`` where ``file`` is the path selected when the command came; never data).
 """
 
 from __future__ import annotations
