@@ -113,7 +113,8 @@ class RequestDoneScreen(RequestScreen):
         self.fee_message = (translate(MSG_FEE_PAID) if sent.fee_paid is not None
                             else translate(MSG_FEE_LATER) if has_fee and not self.pending
                             else "")
-        self.ready = "\n".join(ready_lines(self.request.document, self.app.language))
+        self.ready = "\n".join(ready_lines(self.request.document, self.app.language,
+                                            fee_unpaid=has_fee and sent.fee_paid is None))
         self.receipt_message = translate(sent.receipt.message_key)
 
     def wipe(self) -> None:

@@ -41,6 +41,7 @@ FEE_NUMBER = N_("Fee {amount}: not paid yet. Pay it at any municipal kiosk: touc
                 "then \"Type the bill's number\", and type {number}.")
 AWAITING_PAYMENT = N_("Awaiting payment")
 READY_IN = N_("Ready in: {time}. You collect it at: {office}")
+READY_AFTER_FEE = N_("Ready in: {time} once the fee is paid. You collect it at: {office}")
 PENDING_NOTE = N_("Your case number comes when the kiosk is connected again. Scan the QR "
                   "code to see it.")
 RECEIPT_PRINTED = N_("Please take your receipt from the printer.")
@@ -72,13 +73,20 @@ def fixed_fee(procedure: Mapping[str, Any]) -> Money | None:
     return Money(int(amount)) if fee.get("kind") == "fixed" and amount else None
 
 
-def ready_lines(procedure: Mapping[str, Any], language: str) -> tuple[str, ...]:
+def ready_lines(procedure: Mapping[str, Any], language: str, *,
+                fee_unpaid: bool = False) -> tuple[str, ...]:
     """When the result will be ready and where she collects it (empty when not known)."""
     office = pick(dict(procedure.get("office") or {}), language)
     time = pick(dict(procedure.get("estimated_time") or {}), language)
     if not office or not time:
         return ()
-    return (load_catalog(language)._(READY_IN).format(time=time, office=office),)
+    wording = READY_AFTER_FEE if fee_unpaid else READY_IN
+    return (load_catalog(language)._(wording).format(time=time, office=office),)
+
+
+def grouped(number: str) -> str:
+    """Write a bill number in groups of four, as the bill-number keypad shows it."""
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
 
 
 def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
@@ -94,12 +102,13 @@ def build_request_receipt(kiosk: KioskSection, procedure: Mapping[str, Any],
     detail = ""
     if fee is not None:
         amount = format_money(fee, PAPER_LOCALE)
-        detail = (text(FEE_NUMBER).format(amount=amount, number=fee_number) if fee_number
+        detail = (text(FEE_NUMBER).format(amount=amount, number=grouped(fee_number))
+                  if fee_number
                   else text(FEE_NOT_PAID).format(amount=amount))
     footer: list[str] = []
     if submitted.pending_confirmation:
         footer.append(text(PENDING_NOTE))
-    footer.extend(ready_lines(procedure, language))
+    footer.extend(ready_lines(procedure, language, fee_unpaid=fee is not None))
     footer.append(text(THANKS))
     status = (PENDING_CONFIRMATION if submitted.pending_confirmation
               else AWAITING_PAYMENT if fee else RECEIVED)

@@ -212,7 +212,9 @@ def test_signed_submission_gets_a_case_number_shown_under_the_citizens_cases(
         assert isinstance(overview, CitizenOverview)
         assert sent.case_number in [c["case_number"] for c in overview.open_cases]
         found = asyncio.run(status.by_case_number(sent.case_number.lower()))
-        assert isinstance(found, CaseFound) and found.case["status"] == "received"
+        # a certificate with a fixed fee waits for it (paid at the kiosk: test_request_fee.py)
+        assert isinstance(found, CaseFound) and found.case["status"] == "awaiting_payment"
+        assert any(d["kind"] == "fee" for d in overview.debts)  # her fee, payable anywhere
         unknown = asyncio.run(status.by_case_number("VE-1999-999999"))
         assert unknown == StatusRefused(MSG_CASE_NOT_FOUND)
         assert store.submissions.get(sent.submission_id).form == {}  # purged once synced

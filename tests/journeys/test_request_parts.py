@@ -46,7 +46,8 @@ def test_confirmed_request_receipt_prints_the_case_number_and_how_to_pay_the_fee
     text = _text(receipt)
     assert "Acta de defunción" in text and "ESPERANDO EL PAGO" in text
     assert "Tasa $1.500: aún no pagada" in text
-    assert "Listo en: 5 minutos. Lo retira en: Registro civil, primer piso" in text
+    assert ("Listo en: 5 minutos una vez pagada la tasa. Lo retira en: Registro civil, "
+            "primer piso") in text
     assert "TOTAL" not in text  # nothing was paid at the kiosk
     assert [b.data for b in blocks if isinstance(b, BarcodeBlock)] == ["VE-2026-000042"]
     assert [b.data for b in blocks if isinstance(b, QrBlock)] == [

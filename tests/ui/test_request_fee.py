@@ -121,13 +121,16 @@ def test_a_declined_fee_keeps_the_request_awaiting_payment_and_it_is_paid_later_
     ui.wait_until(lambda: ui.call("screen") == "request_done", "the request's receipt",
                   timeout=SEND_S)
     assert "La tasa aún no está pagada" in texts(ui)
+    assert ui.call("widget", target="ready")["text"].startswith(
+        "Listo en: 5 minutos una vez pagada la tasa.")
     look(ui, "request_done-fee-later-es-landscape", artifacts_dir)
     case_number, status, fee_reference = _case(stack)
     assert status == "awaiting_payment" and api_payments(stack) == []
     (job,) = stack.printer.wait_for_jobs(1)
     printed = " ".join(job.text.split())
-    for expected in ("ESPERANDO EL PAGO", case_number, fee_reference,
-                     "Tasa $1.500: aún no pagada"):
+    grouped = " ".join(fee_reference[i:i + 4] for i in range(0, 12, 4))  # as on the keypad
+    for expected in ("ESPERANDO EL PAGO", case_number, grouped, "Tasa $1.500: aún no pagada",
+                     "Listo en: 5 minutos una vez pagada la tasa. Lo retira en: Registro"):
         assert expected in printed, expected
     assert "TOTAL" not in printed
     render_job(job).save(artifacts_dir / "receipt-request-fee-later.png")

@@ -141,7 +141,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     printed = " ".join(job.text.split())  # lines joined as a person reads them
     for expected in ("Acta de defunción", "ESPERANDO EL PAGO", case_number,
                      "Tasa $1.500: aún no pagada.",
-                     "Listo en: 5 minutos. Lo retira en: Registro civil, primer piso"):
+                     "Listo en: 5 minutos una vez pagada la tasa. Lo retira en: Registro"):
         assert expected in printed, expected
     assert "TOTAL" not in job.text  # nothing was paid at the kiosk
     verify = f"{stack.api.root_url}/verify?ref={key}"
