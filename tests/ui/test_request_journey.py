@@ -104,7 +104,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
         assert answer in shown
     assert MARIA.national_number not in shown  # a bystander sees its last digits only
     assert "Este trámite cuesta $1.500. Se paga en la oficina municipal" in shown
-    assert "Número nacional · de su tarjeta de identidad" in shown  # vouched by the card:
+    assert "Número nacional · de su cédula de identidad" in shown  # vouched by the card:
     assert [b["text"] for b in ui.call("buttons")].count("Cambiar") == 3  # no Change for it
     look_both(ui, "request_check", artifacts_dir, english="You pay it at the municipal office")
     ui.tap("change:phone")  # back to that one question, its answer kept
@@ -119,7 +119,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     ui.tap("confirm")  # "Sign with my card"
     ui.wait_for_screen("identify_pin")
     assert ui.call("widget", target="pin_heading")["text"] == (
-        "Escriba el PIN de su tarjeta para firmar su solicitud")
+        "Escriba el PIN de su cédula para firmar su solicitud")
     look_both(ui, "identify_pin-sign", artifacts_dir, english="to sign your request")
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")

@@ -146,7 +146,7 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
     _look_in_both(ui, "survey", artifacts_dir, "How was it?")
     ui.tap("Bien")  # score 4
     ui.wait_for_screen("goodbye")
-    assert "Retire su tarjeta de identidad del lector." in ui.call("texts")  # still inserted
+    assert "Retire su cédula de identidad del lector." in ui.call("texts")  # still inserted
     _look_in_both(ui, "goodbye", artifacts_dir, "Take your identity card from the reader.")
     kiosk_stack.card.remove()  # she takes her card: that is the end
     ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
