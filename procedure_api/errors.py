@@ -54,8 +54,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"en": "Not found.", "es": "No encontrado."},
     "method_not_allowed": {"en": "Method not allowed.", "es": "Método no permitido."},
     "lookup_key_required": {
-        "en": "Give exactly one of: national number, cadastral key, water account or plate.",
-        "es": "Indique solo uno de: número nacional, clave catastral, cuenta de agua o patente.",
+        "en": "Give exactly one of: national number, cadastral key, water account or vehicle"
+              " plate.",
+        "es": "Indique solo uno de: número nacional, clave catastral, cuenta de agua o"
+              " patente del vehículo.",
     },
     "bill_not_found": {
         "en": "There is no bill with this reference number.",

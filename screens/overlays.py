@@ -1,4 +1,4 @@
-"""Overlays: layers over the citizen's screens (Help, the demo keys; next, the assistant).
+"""Overlays: layers over the citizen's screens (Help, Start again, the demo keys).
 
 Each one is an entry of :data:`OVERLAYS`: a name and a factory of the shell's options,
 which may decline (``None``: not on this kiosk). The shell installs them once its screens
@@ -44,6 +44,13 @@ def help_panel(options: ShellOptions) -> Overlay:
     return HelpPanel(options.assistance)
 
 
+def start_again_panel(_options: ShellOptions) -> Overlay:
+    """The top bar's Start again: asked once, then the wipe."""
+    from screens.start_again import StartAgainPanel
+
+    return StartAgainPanel()
+
+
 def demo_overlay(options: ShellOptions) -> Overlay | None:
     """`kiosk demo` only: the function keys of the demo control panel (never kiosk mode)."""
     if options.demo_panel is None:
@@ -65,8 +72,8 @@ def proactive_note(options: ShellOptions) -> Overlay | None:
     return ProactiveNoteOverlay(options.proactive)
 
 
-OVERLAYS: dict[str, OverlayFactory] = {"help": help_panel, "demo": demo_overlay,
-                                       "proactive": proactive_note}
+OVERLAYS: dict[str, OverlayFactory] = {"help": help_panel, "start_again": start_again_panel,
+                                       "demo": demo_overlay, "proactive": proactive_note}
 
 
 class Overlays:

@@ -16,6 +16,7 @@ from common.money import format_money
 from common.text import N_
 from kiosk.receipts.request import fixed_fee
 from kiosk.services.browse_catalog import pick
+from kiosk.services.identify import mask_national_number
 from screens.journeys import Journey
 from screens.request_form import RequestScreen
 
@@ -27,6 +28,7 @@ MSG_SEND = N_("Nothing is sent until you touch Send.")
 MSG_NOT_ANSWERED = N_("Not answered")
 MSG_FROM_CARD = N_("from your identity card")
 FROM_CARD = ("national_number", "full_name")  # what the card proves: no Change
+MASKED = ("national_number",)  # shown with its last digits only (someone may be looking)
 
 
 class RequestCheckScreen(RequestScreen):
@@ -61,6 +63,8 @@ class RequestCheckScreen(RequestScreen):
         rows.clear_widgets()
         for index, form_field in enumerate(self.request.fields):
             answer = self.request.answers.get(form_field.name, "").strip()
+            if answer and (form_field.prefill in MASKED or form_field.name in MASKED):
+                answer = mask_national_number(answer)
             row = Factory.AnswerRow()
             row.question = pick(dict(form_field.label), language)
             row.answer = answer or translate(MSG_NOT_ANSWERED)

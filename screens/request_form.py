@@ -155,8 +155,10 @@ class RequestFormScreen(RequestScreen):
         fields = self.request.fields
         form_field = fields[self._index]
         self.question = form_field.label.get(language) or form_field.label.get("es", "")
+        asked = list(self.request.asked)  # only what she answers: card-read fields are not
         self.progress = translate(N_("Question {number} of {total}")).format(
-            number=self._index + 1, total=len(fields))
+            number=asked.index(self._index) + 1, total=len(asked)
+        ) if self._index in asked else ""
 
     def type_key(self, value: str) -> None:
         """Apply one key; the answer is kept at once (Back keeps it too)."""

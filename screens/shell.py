@@ -173,6 +173,11 @@ class KioskShell(App):
         """Explain the current screen and offer to call an assistant."""
         self.overlays.open("help", self.session.current_screen())
 
+    def open_start_again(self) -> None:
+        """Ask whether to erase everything and start again (never while money may move)."""
+        if self.back_allowed:
+            self.overlays.open("start_again", self.session.current_screen())
+
     # -- language, text size ------------------------------------------------------------
     def set_language(self, language: str) -> None:
         """Switch every text on screen to ``language``."""
@@ -238,7 +243,7 @@ BoxLayout:
         id: top_bar
         opacity: 0 if manager.current == "attract" else 1
         disabled: manager.current == "attract"
-        height: 0 if manager.current == "attract" else app.ui_scale * theme.TOP_BAR_HEIGHT
+        height: 0 if manager.current == "attract" else self.content_height
     ScreenManager:
         id: manager
 """

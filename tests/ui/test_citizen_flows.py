@@ -51,8 +51,10 @@ def test_browse_to_a_procedure_page_and_back_everywhere_from_the_cache_while_off
     for heading in ("Qué recibe", "Qué necesita", "Costo", "Cuánto tarda", "Adónde ir después"):
         assert heading in texts
     assert procedure["title"]["es"] in texts and procedure["office"]["es"] in texts
-    mains = [b for b in ui.call("buttons") if b["main"]]
-    assert [b["text"] for b in mains] == ["Comenzar"]  # one clear Start
+    assert procedure["identity_level"] == "eid"  # offline it cannot be sent: Start is off,
+    assert "Este trámite necesita su cédula de identidad" in ui.call(  # and the page says why
+        "widget", target="start_notice")["text"]
+    assert ui.call("disabled", target="start")
 
     _back_to(ui, "procedures")
     _back_to(ui, "categories")

@@ -28,7 +28,7 @@ def test_survey_and_goodbye_fit_landscape_with_extra_large_text_then_the_wipe_co
     ui.tap("Muy bien")
     ui.wait_for_screen("goodbye")
     texts = "\n".join(ui.call("texts"))
-    assert "Retire su comprobante" not in texts and "Retire su tarjeta" not in texts
+    assert "Retire su comprobante" not in texts and "Retire su cédula" not in texts
     _look(ui, "goodbye-es-landscape-extra-large-text", artifacts_dir)
     ui.wait_for_screen("attract")  # nobody touched: goodbye_s later, the wipe
     assert_nothing_left(ui, ["VE 2026 000001", "Ahora no podemos consultarlo"])

@@ -71,7 +71,7 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
     _open_procedure(ui)
     ui.tap("start")
     ui.wait_for_screen("identify_card")
-    assert "Inserte su tarjeta de identidad" in _texts(ui)
+    assert "Inserte su cédula de identidad" in _texts(ui)
     _look_both(ui, "identify_card", artifacts_dir)
 
     card.insert(MARIA.national_number)  # the reader's event moves the screen on
@@ -130,7 +130,7 @@ def test_start_explains_plainly_when_the_card_reader_is_unusable(
     _open_procedure(ui)
     ui.tap("start")
     assert ui.call("screen") == "procedure"
-    assert "el lector de tarjetas de este quiosco no funciona" in ui.call(
+    assert "el lector de cédulas de este quiosco no funciona" in ui.call(
         "widget", target="start_notice")["text"]
 
 

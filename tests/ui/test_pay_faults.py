@@ -199,10 +199,13 @@ def test_pay_start_says_why_when_the_reader_is_absent_or_the_terminal_stops_answ
             ui.call("start_runtime")
             ui.wait_until(lambda: ui.call("capabilities")["can_pay_by_card"], "the terminal")
             open_pay(ui)
-            ui.wait_until(lambda: "lector de tarjetas no funciona" in texts(ui), "the reason")
+            # no reader and no API here: the card choice says the stronger reason, the link
+            ui.wait_until(lambda: "No es posible sin conexión" in texts(ui), "the reason")
             choices = [b["text"] for b in ui.call("buttons")]
-            assert not [c for c in choices if "tarjeta de identidad" in c]  # disabled
-            assert [c for c in choices if "número de la boleta" in c]  # a bill still works
+            assert not [c for c in choices if "cédula de identidad" in c]  # disabled
+            assert [c for c in choices if "código de barras" in c]  # a bill still works
+            # (no API answers here: finding a bill by its number waits for the link)
+            assert ui.call("disabled", target="pay_reference")
             _look(ui, "pay_start-es-portrait-no-reader", artifacts_dir)
 
             terminal.stop()  # silent from now on: the hub's next poll finds it offline

@@ -20,6 +20,7 @@ from typing import Any
 from PIL import Image
 
 from drivers.printer.simulator.render import render_job
+from kiosk.services.identify import mask_national_number
 from kiosk.settings import load_settings
 from procedure_api.catalog_data import CATEGORIES, PROCEDURES
 from rig.harness import KioskUI
@@ -79,7 +80,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     # Number, name and address came from the card: the first question asked is the phone.
     assert ui.call("screen_params")["procedure_id"] == SIGNED["id"]
     assert ui.call("widget", target="question")["text"] == "Teléfono de contacto"
-    assert "Pregunta 4 de 5" in texts(ui)
+    assert "Pregunta 1 de 2" in texts(ui)  # only what she answers is counted
     ui.call("type_text", text="12")  # on the digit pad
     ui.tap("next")
     assert _message(ui) == "Escriba un número de teléfono: solo dígitos, de 7 a 15."
@@ -91,6 +92,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     ui.tap("next")
     ui.wait_until(lambda: ui.call("widget", target="question")["text"]
                   == "Nombre del fallecido", "the next question")
+    assert "Pregunta 2 de 2" in texts(ui)
     ui.call("type_text", text="juan pérez")  # on the letter keyboard
     assert _field(ui) == "Juan pérez"
     look_both(ui, "request_form", artifacts_dir, english="Name of the deceased")
@@ -98,11 +100,12 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     ui.wait_for_screen("request_check")
 
     shown = texts(ui)
-    for answer in (MARIA.national_number, f"{MARIA.given_names} {MARIA.surname}",
-                   "0470123456", "Juan pérez"):
+    for answer in (mask_national_number(MARIA.national_number),
+                   f"{MARIA.given_names} {MARIA.surname}", "0470123456", "Juan pérez"):
         assert answer in shown
+    assert MARIA.national_number not in shown  # a bystander sees its last digits only
     assert "Este trámite cuesta $1.500. Después de enviarlo, puede pagarlo aquí" in shown
-    assert "Número nacional · de su tarjeta de identidad" in shown  # vouched by the card:
+    assert "Número nacional · de su cédula de identidad" in shown  # vouched by the card:
     assert [b["text"] for b in ui.call("buttons")].count("Cambiar") == 3  # no Change for it
     look_both(ui, "request_check", artifacts_dir, english="you can pay it here with your bank")
     ui.tap("change:phone")  # back to that one question, its answer kept
@@ -117,7 +120,7 @@ def test_signed_request_fills_the_form_from_the_card_and_prints_the_case_number(
     ui.tap("confirm")  # "Sign with my card"
     ui.wait_for_screen("identify_pin")
     assert ui.call("widget", target="pin_heading")["text"] == (
-        "Escriba el PIN de su tarjeta para firmar su solicitud")
+        "Escriba el PIN de su cédula para firmar su solicitud")
     look_both(ui, "identify_pin-sign", artifacts_dir, english="to sign your request")
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")
@@ -204,7 +207,8 @@ def test_request_by_id_number_with_the_api_down_prints_a_provisional_reference_t
     assert "Puede dejarlo en blanco." in texts(ui)  # an optional question says so
     ui.call("type_text", text="024561234")
     ui.tap_through(("next", "request_check"))
-    assert MARIA.national_number in texts(ui) and "Este trámite es gratuito." in texts(ui)
+    assert mask_national_number(MARIA.national_number) in texts(ui)
+    assert MARIA.national_number not in texts(ui) and "Este trámite es gratuito." in texts(ui)
     assert [b["text"] for b in ui.call("buttons") if b["main"]] == ["Enviar"]  # no PIN
 
     # The API freezes while the citizen sends: the kiosk still believes it is online, so it

@@ -13,7 +13,7 @@ from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.simulated.api import ApiServer, enrol_kiosk
 from rig.catalog import demo_catalog
-from rig.harness import PORTRAIT, KioskUI
+from rig.harness import LANDSCAPE, PORTRAIT, KioskUI
 from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_in_both
@@ -147,7 +147,7 @@ def test_after_the_id_card_the_citizen_sees_her_open_cases_then_answers_the_surv
     _look_in_both(ui, "survey", artifacts_dir, "How was it?")
     ui.tap("Bien")  # score 4
     ui.wait_for_screen("goodbye")
-    assert "Retire su tarjeta de identidad del lector." in ui.call("texts")  # still inserted
+    assert "Retire su cédula de identidad del lector." in ui.call("texts")  # still inserted
     _look_in_both(ui, "goodbye", artifacts_dir, "Take your identity card from the reader.")
     kiosk_stack.card.remove()  # she takes her card: that is the end
     ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
@@ -209,3 +209,35 @@ def test_a_checked_status_prints_on_a_slip_whose_qr_and_barcode_find_the_case(
                   ["text"], "the printer-down message")
     ui.tap("finish")
     ui.wait_for_screen("survey")
+
+
+def test_the_case_pages_fit_landscape_with_extra_large_text_in_both_languages(
+        kiosk_stack: KioskStack, artifacts_dir: Path) -> None:
+    ui = kiosk_stack.start(LANDSCAPE)
+    ui.tap("start")
+    ui.wait_for_screen("home")
+    ui.tap("text_size")
+    ui.tap("text_size")
+    ui.tap_through(("status", "status"))
+    _look(ui, "status-es-landscape-extra-large-text", artifacts_dir)
+    assert "En revisión" in _check(ui, SEEDED_CASE.replace("-", " "))
+    _look(ui, "status_result-es-landscape-extra-large-text", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: "In review" in ui.call("texts"), "the case in English")
+    _look(ui, "status_result-en-landscape-extra-large-text", artifacts_dir)
+    ui.tap("language")
+    ui.tap_through(("back", "status"), ("use_card", "identify_card"))
+    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
+                  timeout=WAIT_CARD_S)
+    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
+    ui.call("type_text", text=MARIA.pin)
+    ui.tap("pin_confirm")
+    ui.wait_until(lambda: ui.call("screen") == "status_cases", "her cases",
+                  timeout=WAIT_CARD_S)
+    ui.wait_until(lambda: SEEDED_CASE in ui.call("widget", target="cases")["text"],
+                  "the live answer")
+    _look(ui, "status_cases-es-landscape-extra-large-text", artifacts_dir)
+    ui.tap("language")
+    ui.wait_until(lambda: "In review" in ui.call("widget", target="cases")["text"],
+                  "her cases in English")
+    _look(ui, "status_cases-en-landscape-extra-large-text", artifacts_dir)
