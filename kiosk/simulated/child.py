@@ -81,10 +81,20 @@ class ChildProcess:
                             return raw
             if self.process.poll() is not None:
                 raise StackError(f"{self.name} exited with code {self.process.returncode}; "
-                                 f"see {self.log_path}")
+                                 f"see {self.log_path}{self._log_tail(seen)}")
             time.sleep(0.05)
         raise StackError(f"{self.name} was not ready within {timeout_s:.0f} s; "
-                         f"see {self.log_path}")
+                         f"see {self.log_path}{self._log_tail(seen)}")
+
+    def _log_tail(self, seen: int, lines: int = 8) -> str:
+        """The last lines this run wrote, so the error says why without the (temporary) file."""
+        try:
+            with self.log_path.open("rb") as output:
+                output.seek(seen)
+                tail = output.read().decode("utf-8", "replace").splitlines()[-lines:]
+        except OSError:
+            return ""
+        return "".join(f"\n  | {line}" for line in tail)
 
     @property
     def running(self) -> bool:

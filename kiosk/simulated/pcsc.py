@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import logging
 import os
 import shutil
 import socket
@@ -26,9 +27,14 @@ from typing import Any
 
 from kiosk.simulated.child import ChildProcess, StackError
 
+log = logging.getLogger(__name__)
+
 VIRTUAL_READER = "Virtual PCD 00 00"
 SYSTEM_SOCKET = "/run/pcscd/pcscd.comm"  # where libpcsclite finds the system's pcscd
-FIRST_VPCD_PORT = 35965  # 35963 is vpcd's default: left to the system pcscd and `make demo`
+# Below the kernel's ephemeral range (32768-60999): no outgoing connection and no free_port()
+# of another test process can take a port between our check and pcscd's bind of it. 35963,
+# vpcd's default, stays the system pcscd's and `make demo`'s.
+FIRST_VPCD_PORT = 29565
 PORT_PAIRS = 64
 _LOCKS = Path(tempfile.gettempdir())
 READER_CONF = """FRIENDLYNAME "Virtual PCD"
@@ -114,6 +120,10 @@ def list_readers() -> list[str]:
         return []
 
 
+def _child_hung(error: StackError) -> bool:
+    return "not ready" in str(error)
+
+
 def _pcscd_binary() -> str:
     return shutil.which("pcscd") or "/usr/sbin/pcscd"
 
@@ -161,8 +171,18 @@ class PrivatePcscd:
                 str(self.home.reader_conf)]
 
     def start(self, timeout: float = 45.0) -> None:
-        """Start pcscd in the foreground and wait until the virtual readers appear."""
-        self._child.start(timeout)  # a loaded machine takes seconds to load the vpcd driver
+        """Start pcscd in the foreground and wait until the virtual readers appear.
+
+        One more try when the readers never show: a port taken by a stranger between our
+        check and vpcd's bind would otherwise fail every PC/SC test of this worker.
+        """
+        try:
+            self._child.start(timeout)  # a loaded machine takes seconds to load the driver
+        except StackError as first:
+            if not _child_hung(first):
+                raise
+            log.warning("private pcscd showed no reader; starting it once more: %s", first)
+            self._child.start(timeout)
 
     def stop(self) -> None:
         """Stop pcscd (readers disappear for every client of this process)."""
