@@ -220,12 +220,15 @@ class CitizenAuthentication(BaseModel):
     identity: Identity
 
 
+CaseStatusName = Literal["awaiting_payment", "received", "in_review", "waiting_for_citizen",
+                         "resolved", "rejected"]
+
+
 class CaseStatus(BaseModel):
     case_number: str
     procedure_id: str
     title: Localized
-    status: Literal["awaiting_payment", "received", "in_review", "waiting_for_citizen",
-                    "resolved", "rejected"]
+    status: CaseStatusName
     status_label: Localized
     submitted_at: str
     updated_at: str
@@ -236,7 +239,7 @@ class CaseStatus(BaseModel):
 # is for the identified citizen (``CaseStatus`` under /v1/citizens/me/cases).
 class CasePublicStatus(BaseModel):
     case_number: str
-    status: Literal["received", "in_review", "waiting_for_citizen", "resolved", "rejected"]
+    status: CaseStatusName
     status_label: Localized
 
 

@@ -145,6 +145,7 @@ class GoodbyeScreen(KioskScreen):
 
     help_text = N_("You have finished. Take your things. The screen clears by itself in a "
                    "few seconds, or when you touch it.")
+    allows_back = False  # the session is over: Back would bring her data back on screen
     take_card = BooleanProperty(False)
     take_receipt = BooleanProperty(False)
 

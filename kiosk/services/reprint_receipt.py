@@ -26,6 +26,7 @@ from kiosk.api import ApiClient
 from kiosk.api_errors import ApiError, ApiOffline, ApiRejected
 from kiosk.receipts.printing import print_receipt
 from kiosk.receipts.reprint import ProcedureLookup, receipt_from_api
+from kiosk.services.check_status import normalise_case_number
 from kiosk.settings import KioskSection
 from offline_cache.receipt_copies import ReceiptCopies, StoredCopy
 
@@ -85,8 +86,8 @@ def parse_reference(text: str) -> ReprintQuery | None:
         return ReprintQuery(ReferenceKind.PAYMENT, f"PAG-{int(match[1]):06d}")
     if re.fullmatch(r"SOL[0-9A-F]{8}", compact):
         return ReprintQuery(ReferenceKind.PROVISIONAL, f"SOL-{compact[3:]}")
-    if match := re.fullmatch(r"([A-Z]{2})(\d{4})(\d{6})", compact):
-        return ReprintQuery(ReferenceKind.CASE, f"{match[1]}-{match[2]}-{match[3]}")
+    if (case_number := normalise_case_number(compact)) is not None:
+        return ReprintQuery(ReferenceKind.CASE, case_number)
     return None
 
 

@@ -49,6 +49,9 @@ def test_references_are_read_as_scanned_or_typed() -> None:
     assert typed is not None and typed.reference == "PAG-000017" and typed.needs_check
     case = parse_reference("VE2026000042")
     assert case is not None and case.reference == "VE-2026-000042" and not case.needs_check
+    unguessable = parse_reference("ve 2026 7k3m 9qxo")  # today's numbers; O read as 0
+    assert unguessable is not None and unguessable.kind is ReferenceKind.CASE
+    assert unguessable.reference == "VE-2026-7K3M9QX0"
     provisional = parse_reference("sol-1a2b3c4d")
     assert provisional is not None and provisional.kind is ReferenceKind.PROVISIONAL
     assert parse_reference("HOLA") is None and parse_reference("") is None

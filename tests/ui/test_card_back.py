@@ -19,7 +19,7 @@ from tests.ui.pay_steps import check_receipt, identify, one_payment_at_api, open
 
 JOSE = CITIZENS[1]
 CARD_LEFT = "Hay en el lector una tarjeta de otra persona"
-TAKE_CARD_FIRST = "Retire su tarjeta de identidad del lector: a continuación se imprime"
+TAKE_CARD_FIRST = "Retire su cédula de identidad del lector: a continuación se imprime"
 
 
 def test_a_card_left_after_goodbye_is_asked_back_and_never_read_for_the_next_citizen(
@@ -40,7 +40,7 @@ def test_a_card_left_after_goodbye_is_asked_back_and_never_read_for_the_next_cit
     ui.wait_for_screen("survey")
     ui.tap("skip")
     ui.wait_for_screen("goodbye")
-    assert "Retire su tarjeta de identidad del lector." in texts(ui)
+    assert "Retire su cédula de identidad del lector." in texts(ui)
     look(ui, "goodbye-card-es-portrait", artifacts_dir)
 
     # She walks away without it: the wipe comes by itself, and the card is asked back.

@@ -56,3 +56,7 @@ def test_the_reasons_after_a_low_score_fit_landscape_with_extra_large_text_in_bo
     _look(ui, "survey_reason-en-landscape-extra-large-text", artifacts_dir)
     ui.tap("Something else")
     ui.wait_for_screen("goodbye")
+    # The session is over: no Back to bring her screens again, no Start again.
+    shown = [button["text"] for button in ui.call("buttons")]
+    assert "Terminar" not in shown and "Finish" in shown
+    assert "< Back" not in shown and "Start again" not in shown and "? Help" in shown
