@@ -197,7 +197,8 @@ class Bridge:
         x, y = widget.to_window(widget.x, widget.y)
         return {"text": getattr(widget, "text", None), "x": x, "y": y,
                 "width": widget.width, "height": widget.height,
-                "font_size": getattr(widget, "font_size", None)}
+                "font_size": getattr(widget, "font_size", None),
+                "part": getattr(widget, "part", None)}  # a picture's outlined part
 
     def cmd_settings_open(self) -> bool:
         from kivy.core.window import Window

@@ -41,6 +41,7 @@ from screens.base import JourneyStep
 from screens.identify_flow import IdentifyFlow
 from screens.journeys import Journey, after_consent, after_pin
 from screens.keyboard import DELETE
+from screens.widgets.pictures import InsertCardPicture  # noqa: F401  (kv rule)
 
 log = logging.getLogger(__name__)
 PIN_MAX = 12

@@ -26,6 +26,7 @@ from kiosk.services.bill_keys import (
 from screens.keyboard import DELETE, CodeKeyboard, DigitPad
 from screens.pay_flow import ScanBuffer, Source
 from screens.pay_screen import PayScreen
+from screens.widgets.pictures import BillNumberPicture  # noqa: F401  (kv rule)
 
 log = logging.getLogger(__name__)
 REFERENCE_LENGTH = 12
@@ -50,15 +51,16 @@ class Entry:
     length: int  # the most characters the field takes
     letters: bool = False  # capitals, digits and hyphen; digits only otherwise
     prefix: str = ""  # printed before the typed digits, never typed (water: "AG")
+    picture: str = "account"  # the part of a bill outlined (pictures.BILL_PARTS); "" none
 
 
 ENTRIES: dict[str, Entry] = {
     "reference": Entry(N_("Type the bill's number"),
                        N_("12 digits, printed on the bill next to “Reference”."),
-                       REFERENCE_LENGTH),
+                       REFERENCE_LENGTH, picture="reference"),
     "barcode": Entry(N_("Type the barcode's digits"),
                      N_("34 digits, printed under the barcode. Or hold the barcode under "
-                        "the scanner."), BARCODE_LENGTH),
+                        "the scanner."), BARCODE_LENGTH, picture="barcode"),
     AccountKind.CADASTRAL_KEY: Entry(
         N_("Type the cadastral key"),
         N_("It is on your property tax bill, next to “Cadastral key”.\n"
@@ -71,13 +73,18 @@ ENTRIES: dict[str, Entry] = {
         N_("Type the vehicle's plate"),
         N_("Letters and digits as on the plate.\n"
            "For example: AB 1234 or BBCL 12."),
-        7, letters=True),
+        7, letters=True, picture=""),  # a plate is on the vehicle, not on a bill
 }
 
 
 def grouped(digits: str) -> str:
     """Show digits in groups of four, as printed on bills (easier to compare)."""
     return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
+def bill_part(mode: str) -> str:
+    """Which part of a bill the picture outlines for this way ("" for none)."""
+    return ENTRIES.get(mode, ENTRIES["reference"]).picture
 
 
 def shown(mode: str, typed: str) -> str:

@@ -70,6 +70,11 @@ def test_a_bill_is_found_by_its_account_number_after_a_plain_wrong_format_messag
     ways = [b["text"] for b in ui.call("buttons")]
     assert sum("Escriba la" in t or "Escriba su" in t for t in ways) == 1  # only this one
     ui.tap_through((f"pay_{way.kind}", "pay_entry"))
+    picture = ui.call("widget", target="picture")  # where the number is on a bill
+    if way.kind is AccountKind.PLATE:  # on the vehicle, not on a bill: no picture
+        assert picture["height"] == 0
+    else:
+        assert picture["height"] > 0 and picture["part"] == "account"
     ui.call("type_text", text=way.wrong)
     assert _typed(ui) == ("AG " + way.wrong[:4] + " " + way.wrong[4:] + "|"
                           if way.kind is AccountKind.WATER_ACCOUNT else way.wrong + "|")
@@ -106,6 +111,7 @@ def test_a_typed_barcode_with_a_wrong_check_digit_is_refused_then_the_right_one_
     ui = stack.start()
     open_pay_for(ui, "Pagar una multa de tránsito")
     ui.tap_through(("pay_barcode", "pay_entry"))
+    assert ui.call("widget", target="picture")["part"] == "barcode"
     for digit in wrong:
         ui.tap(digit)
     ui.tap("find")

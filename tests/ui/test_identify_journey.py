@@ -72,6 +72,7 @@ def test_insert_confirm_consent_pin_then_identified_and_a_wrong_pin_says_tries_l
     ui.tap("start")
     ui.wait_for_screen("identify_card")
     assert "Inserte su cédula de identidad" in _texts(ui)
+    assert ui.call("widget", target="picture")["height"] > 0  # the card going in, drawn
     _look_both(ui, "identify_card", artifacts_dir)
 
     card.insert(MARIA.national_number)  # the reader's event moves the screen on
