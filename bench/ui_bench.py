@@ -6,6 +6,8 @@ its offline cache, driven over the loopback control socket:
 - touch → first frame of the next screen (home → categories, Back), p50/p95, for instant
   screen changes (what the kiosk uses) and for a 0.15 s fade (the alternative);
 - frames per second while the fade runs;
+- CPU time the idle attract screen costs, its breathing ring stepped 12 times a second (the
+  kiosk) against redrawn every frame (the alternative), on a software-rendered window;
 - resident memory after 10 and after 500 simulated browse sessions (home → category →
   procedure → search "predial" → Back → wipe), to show that the wipe frees what a
   session built.
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TAPS = int(os.environ.get("BENCH_TAPS", "30"))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "500"))
+IDLE_S = float(os.environ.get("BENCH_IDLE_S", "10"))
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -60,6 +63,30 @@ def touch_to_frame(ui: object, fade_s: float) -> None:
     print(line, flush=True)
 
 
+def attract_idle_cpu(ui: object) -> None:
+    """Print the CPU the attract screen uses while nobody is there, stepped and per frame."""
+    import psutil
+
+    from screens.attract import PULSE_STEP_S
+
+    process = psutil.Process(ui.call("pid"))  # type: ignore[attr-defined]
+    for label, step in ((f"stepped 1/{round(1 / PULSE_STEP_S)} s (kiosk)", PULSE_STEP_S),
+                        ("every frame", 0.0)):
+        ui.call("set_attract_step", step_s=step)  # type: ignore[attr-defined]
+        ui.tap("start")  # type: ignore[attr-defined]
+        ui.wait_for_screen("home")  # type: ignore[attr-defined]
+        ui.call("end_session")  # type: ignore[attr-defined]
+        ui.wait_for_screen("attract")  # type: ignore[attr-defined]
+        time.sleep(1)
+        before = process.cpu_times()
+        time.sleep(IDLE_S)
+        after = process.cpu_times()
+        used = (after.user + after.system - before.user - before.system) / IDLE_S
+        print(f"attract idle, ring {label:<22} {used * 100:6.1f} % of one core "
+              f"(over {IDLE_S:.0f} s, all threads)", flush=True)
+    ui.call("set_attract_step", step_s=PULSE_STEP_S)  # type: ignore[attr-defined]
+
+
 def rss_growth(ui: object) -> None:
     """Print RSS after 10 and after SESSIONS browse sessions."""
     import psutil
@@ -92,6 +119,7 @@ def main() -> None:
         config = write_config(folder, {**PORTRAIT,
                                        "timeouts": {"inactivity_warning_s": 3600}})
         with KioskUI(config, folder / "app.log") as ui:
+            attract_idle_cpu(ui)
             ui.tap("start")
             ui.wait_for_screen("home")
             touch_to_frame(ui, 0.0)

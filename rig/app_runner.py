@@ -243,6 +243,13 @@ class Bridge:
         manager.transition = FadeTransition(duration=duration) if duration else NoTransition()
         return True
 
+    def cmd_set_attract_step(self, step_s: float) -> bool:
+        """Step the attract screen's breathing ring every ``step_s`` (0: every frame)."""
+        import screens.attract
+
+        screens.attract.PULSE_STEP_S = step_s  # read when attract is entered
+        return True
+
     def cmd_timed_tap(self, target: str, screen: str) -> bool:
         """Tap ``target`` and time until the first frame showing ``screen`` is swapped."""
         import time as clock

@@ -16,6 +16,7 @@ from screens.base import KioskScreen
 INVITATION = "Touch the screen to start"
 TAKE_CARD = N_("Please take your card from the reader.")
 ROTATE_S = 4.0
+PULSE_STEP_S = 1 / 12  # the breathing ring's redraws: smooth enough, a sixth of 60 fps
 
 
 class AttractScreen(KioskScreen):
@@ -65,8 +66,10 @@ class AttractScreen(KioskScreen):
         self.take_card_text = "\n".join(load_catalog(c)._(TAKE_CARD) for c in languages)
 
     def on_enter(self, *_args: Any) -> None:
-        animation = Animation(pulse=1.0, duration=1.6, t="in_out_sine") + Animation(
-            pulse=0.0, duration=1.6, t="in_out_sine")
+        # Stepped, not every frame: the attract screen shows for hours, and each step redraws
+        # the whole window (a kiosk PC without a GPU renders it in software).
+        animation = Animation(pulse=1.0, duration=1.6, t="in_out_sine", step=PULSE_STEP_S) + (
+            Animation(pulse=0.0, duration=1.6, t="in_out_sine", step=PULSE_STEP_S))
         animation.repeat = True
         animation.start(self)
         self._animation = animation
