@@ -41,7 +41,8 @@ from bench.payment_bench import wire_bytes
 from drivers.base import DeviceClass, DeviceStatus
 from drivers.eid.reader import PcscEidReader
 from kiosk.services.identify import Authenticated, Identifier, IdentityPreview
-from kiosk.services.pay_bills import PayBills, PayResult
+from kiosk.services.pay_bills import PayBills
+from kiosk.services.pay_model import PayResult
 from offline_cache.sync import SyncStatus
 
 STEPS = {  # key -> label, in journey order; "pay" is the sum of the three "pay:" rows

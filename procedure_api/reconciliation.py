@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from procedure_api.schemas import CloseRequest
+from procedure_api.report_schemas import CloseRequest
 
 FLAG_NOT_IN_BATCH = (
     "UPDATE payments SET needs_review = 1, review_reason = CASE WHEN review_reason IS NULL"

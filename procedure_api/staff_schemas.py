@@ -6,17 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from procedure_api.schemas import (
-    AssistanceRequest,
-    CloseAnswer,
-    Fee,
-    HeartbeatIn,
-    KioskId,
-    PaymentBill,
-    RequestBody,
-    ReviewReason,
-    Text,
-)
+from procedure_api.report_schemas import AssistanceRequest, CloseAnswer, HeartbeatIn
+from procedure_api.schemas import Fee, KioskId, PaymentBill, RequestBody, ReviewReason, Text
 
 
 class EnrolmentCodeRequest(RequestBody):

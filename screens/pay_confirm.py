@@ -17,7 +17,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from common.money import format_money
 from common.text import N_
 from kiosk.services.bill_keys import account_label
-from kiosk.services.pay_bills import PayableBill
+from kiosk.services.pay_model import PayableBill
 from screens.pay_debts import bill_title, due_text
 from screens.pay_screen import PayScreen
 

@@ -20,8 +20,8 @@ from kivy.properties import BooleanProperty, StringProperty
 from common.money import format_money, total
 from common.text import N_
 from kiosk.services.bill_keys import PROCEDURE_DEBT_KINDS
-from kiosk.services.pay_bills import PayableBill
 from kiosk.services.pay_errors import PayError
+from kiosk.services.pay_model import PayableBill
 from screens.pay_flow import Source
 from screens.pay_screen import PayScreen
 from screens.procedure import LOCALES

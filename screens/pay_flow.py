@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from common.text import N_
 from kiosk.devices import DeviceHub, ReceiptMode
-from kiosk.services.pay_bills import PayableBill, PayBills, PayOutcome, Selection
+from kiosk.services.pay_bills import PayBills
+from kiosk.services.pay_model import PayableBill, PayOutcome, Selection
 
 PayFactory = Callable[[str], PayBills]  # language -> one PayBills for this citizen
 

@@ -24,8 +24,8 @@ from common.money import format_money
 from common.text import N_
 from kiosk.services.card_custody import card_in_reader, card_taken_back
 from kiosk.services.card_payment import CHECKING_MESSAGE
-from kiosk.services.pay_bills import PayOutcome, PayResult, Selection, SelectionState
 from kiosk.services.pay_errors import PayError
+from kiosk.services.pay_model import PayOutcome, PayResult, Selection, SelectionState
 from screens.pay_flow import PayFlow
 from screens.pay_screen import PayScreen
 

@@ -14,8 +14,8 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from common.text import N_
-from kiosk.services.pay_bills import PayOutcome, PayResult
 from kiosk.services.pay_errors import PayError
+from kiosk.services.pay_model import PayOutcome, PayResult
 from screens.pay_flow import PayFlow
 from screens.pay_screen import PayScreen
 from screens.widgets.receipt_preview import ReceiptPreview  # noqa: F401  (kv rule)

@@ -16,8 +16,9 @@ from kivy.core.window import Window
 
 from kiosk.bill_barcode import BarcodeError
 from kiosk.devices import DeviceHub
-from kiosk.services.pay_bills import PayableBill, PayBills
+from kiosk.services.pay_bills import PayBills
 from kiosk.services.pay_errors import PayError
+from kiosk.services.pay_model import PayableBill
 from screens.base import JourneyStep
 from screens.journeys import Journey
 from screens.pay_flow import PayFlow, Source

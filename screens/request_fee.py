@@ -16,8 +16,8 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from common.money import format_money
 from common.text import N_
-from kiosk.services.pay_bills import PayableBill, PayResult
 from kiosk.services.pay_errors import PayError
+from kiosk.services.pay_model import PayableBill, PayResult
 from screens.journeys import Journey
 from screens.request_flow import RequestFlow
 from screens.request_form import RequestScreen

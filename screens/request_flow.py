@@ -23,7 +23,8 @@ from common.money import Money
 from kiosk.receipts.payment import RequestOnReceipt
 from kiosk.receipts.request import RequestReceipt, RequestReceipts, fixed_fee
 from kiosk.services.identify import CitizenIdentity
-from kiosk.services.pay_bills import PayableBill, PayBills, PayOutcome, PayResult
+from kiosk.services.pay_bills import PayBills
+from kiosk.services.pay_model import PayableBill, PayOutcome, PayResult
 from kiosk.services.submit_procedure import (
     FormField,
     FormInvalid,

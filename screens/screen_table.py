@@ -14,13 +14,8 @@ from screens.base import KioskScreen
 from screens.browse import CategoriesScreen, ProceduresScreen
 from screens.finish import GoodbyeScreen, SurveyReasonScreen, SurveyScreen
 from screens.home import HomeScreen
-from screens.identify import (
-    ConfirmIdentityScreen,
-    ConsentScreen,
-    InsertCardScreen,
-    PinScreen,
-    RefusedScreen,
-)
+from screens.identify import ConfirmIdentityScreen, InsertCardScreen, PinScreen
+from screens.identify_consent import ConsentScreen, RefusedScreen
 from screens.journeys import GOODBYE_SCREEN, SURVEY_REASON_SCREEN, SURVEY_SCREEN
 from screens.pay_confirm import PayConfirmScreen
 from screens.pay_debts import PayDebtsScreen

@@ -7,7 +7,7 @@ from typing import Any
 from common.money import Money
 from kiosk.services.check_status import StatusUnavailable
 from kiosk.services.identify import CitizenIdentity
-from kiosk.services.pay_bills import PayableBill, Selection
+from kiosk.services.pay_model import PayableBill, Selection
 from kiosk.services.session import CitizenSession
 from screens.citizen_scope import CitizenScope, StatusAnswers
 from screens.options import ShellOptions

@@ -24,13 +24,42 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from common.text import N_
-from kiosk.services.identify import NATIONAL_NUMBER_LABEL, SharedField, shared_fields
 from offline_cache.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 Decision = Literal["agreed", "refused"]
 WITH_WHOM = N_("the municipality's procedure office")
+
+
+@dataclass(frozen=True)
+class SharedField:
+    """One piece of identity data a procedure receives (shown on the consent screen)."""
+
+    name: str
+    label: Mapping[str, str]  # {"es": ..., "en": ...}
+
+
+NATIONAL_NUMBER_LABEL = {"es": "Número nacional", "en": "National number"}
+
+
+
+def shared_fields(procedure: Mapping[str, Any], *, eid: bool | None = None) -> list[SharedField]:
+    """Exactly the identity data the procedure receives, in form order, for the consent screen.
+
+    Fields pre-filled from the identity are sent with the form; a journey on the e-ID card
+    (``eid``; by default: the procedure needs it) also sends the national number through the
+    signed session, listed even if not a field. A payable tax is "id_number" yet paid after
+    the card's PIN: its consent passes ``eid=True`` (see :mod:`kiosk.services.consent`).
+    """
+    fields = [SharedField(f["name"], dict(f["label"])) for f in procedure.get("form_schema", [])
+              if f.get("prefill")]
+    on_card = procedure.get("identity_level") == "eid" if eid is None else eid
+    if on_card and not any(f.name == "national_number" for f in fields):
+        fields.insert(0, SharedField("national_number", NATIONAL_NUMBER_LABEL))
+    return fields
+
+
 IDENTITY_PAGE = SharedField("identity_page", {
     "es": "Su nombre y número nacional. La misma página de la tarjeta tiene su fecha y "
           "lugar de nacimiento, nacionalidad, sexo y número de tarjeta: no se muestran "

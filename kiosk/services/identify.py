@@ -80,14 +80,6 @@ class CitizenIdentity:
 
 
 @dataclass(frozen=True)
-class SharedField:
-    """One piece of identity data a procedure receives (shown on the consent screen)."""
-
-    name: str
-    label: Mapping[str, str]  # {"es": ..., "en": ...}
-
-
-@dataclass(frozen=True)
 class Authenticated:
     identity: CitizenIdentity
 
@@ -121,9 +113,6 @@ PreviewOutcome = IdentityPreview | SessionEnded | IdentifyFailed
 AuthOutcome = Authenticated | PinWrong | PinLocked | SessionEnded | IdentifyFailed
 IdNumberOutcome = Authenticated | IdentifyFailed
 
-NATIONAL_NUMBER_LABEL = {"es": "Número nacional", "en": "National number"}
-
-
 def mask_national_number(number: str) -> str:
     """Hide all but the last three digits (what a bystander may see on screen)."""
     return "•" * max(len(number) - 3, 0) + number[-3:]
@@ -132,22 +121,6 @@ def mask_national_number(number: str) -> str:
 def card_removed(status: DeviceStatus) -> bool:
     """Tell whether a pushed reader status means the card left (end the session)."""
     return status.detail.get("card") == "absent"
-
-
-def shared_fields(procedure: Mapping[str, Any], *, eid: bool | None = None) -> list[SharedField]:
-    """Exactly the identity data the procedure receives, in form order, for the consent screen.
-
-    Fields pre-filled from the identity are sent with the form; a journey on the e-ID card
-    (``eid``; by default: the procedure needs it) also sends the national number through the
-    signed session, listed even if not a field. A payable tax is "id_number" yet paid after
-    the card's PIN: its consent passes ``eid=True`` (see :mod:`kiosk.services.consent`).
-    """
-    fields = [SharedField(f["name"], dict(f["label"])) for f in procedure.get("form_schema", [])
-              if f.get("prefill")]
-    on_card = procedure.get("identity_level") == "eid" if eid is None else eid
-    if on_card and not any(f.name == "national_number" for f in fields):
-        fields.insert(0, SharedField("national_number", NATIONAL_NUMBER_LABEL))
-    return fields
 
 
 def valid_national_number(number: str) -> bool:

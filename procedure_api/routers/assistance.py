@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from procedure_api.auth import Kiosk, State, require_staff
 from procedure_api.db import iso
 from procedure_api.errors import ApiProblem
-from procedure_api.schemas import AssistanceRequest, AssistanceRequestIn
+from procedure_api.report_schemas import AssistanceRequest, AssistanceRequestIn
 from procedure_api.staff_schemas import Acknowledgement, AssistanceList
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from procedure_api.auth import Kiosk, State, require_staff
 from procedure_api.db import iso
 from procedure_api.idempotency import IdempotencyKey, run_once
 from procedure_api.reconciliation import reconcile_close
-from procedure_api.schemas import CloseAnswer, CloseRequest, KioskId
+from procedure_api.report_schemas import CloseAnswer, CloseRequest
+from procedure_api.schemas import KioskId
 from procedure_api.staff_schemas import CloseList, CloseRecord
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from procedure_api.auth import State, require_staff
 from procedure_api.errors import ApiProblem
-from procedure_api.schemas import HeartbeatIn
+from procedure_api.report_schemas import HeartbeatIn
 from procedure_api.staff_schemas import Heartbeat, HeartbeatList, KioskList, KioskSummary
 
 staff = APIRouter(tags=["staff"], dependencies=[Depends(require_staff)])

@@ -23,8 +23,8 @@ from fastapi import APIRouter
 from procedure_api.auth import Kiosk, State
 from procedure_api.enrolment import record_failure, seconds_locked_out
 from procedure_api.errors import ApiProblem
+from procedure_api.report_schemas import ReceiptCopy, ReceiptLookup
 from procedure_api.routers.kiosks import LOCKED_OUT
-from procedure_api.schemas import ReceiptCopy, ReceiptLookup
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["receipts"])

@@ -15,7 +15,13 @@ from fastapi import APIRouter, Depends, Query
 from procedure_api.auth import Kiosk, State, require_staff
 from procedure_api.db import iso
 from procedure_api.idempotency import IdempotencyKey, run_once
-from procedure_api.schemas import LOW_SCORE, HeartbeatAck, HeartbeatIn, Recorded, SatisfactionIn
+from procedure_api.report_schemas import (
+    LOW_SCORE,
+    HeartbeatAck,
+    HeartbeatIn,
+    Recorded,
+    SatisfactionIn,
+)
 from procedure_api.staff_schemas import SatisfactionGroup, SatisfactionSummary
 
 router = APIRouter(tags=["telemetry"])

@@ -12,7 +12,7 @@ from pathlib import Path
 from common.money import Money
 from drivers.printer.simulator.render import save_png
 from kiosk.services.daily_close import close_and_report
-from kiosk.services.pay_bills import PayResult
+from kiosk.services.pay_model import PayResult
 from offline_cache.closes import CloseRecord
 from offline_cache.journal import PaidBill, PaymentState
 from rig.wait import wait_for

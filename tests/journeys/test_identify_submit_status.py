@@ -23,6 +23,7 @@ from kiosk.services.check_status import (
     StatusUnavailable,
     normalise_case_number,
 )
+from kiosk.services.consent import shared_fields
 from kiosk.services.identify import (
     MSG_API_OFFLINE,
     Authenticated,
@@ -33,7 +34,6 @@ from kiosk.services.identify import (
     PinLocked,
     PinWrong,
     SessionEnded,
-    shared_fields,
 )
 from kiosk.services.submit_procedure import (
     MSG_PHONE,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drivers.printer.driver import EscposReceiptPrinter
 from drivers.printer.simulator import PrinterSimulator
-from kiosk.services.pay_bills import PayResult
+from kiosk.services.pay_model import PayResult
 from kiosk.simulated.api import ApiServer
 from offline_cache.journal import PaymentState
 from rig.wait import wait_for

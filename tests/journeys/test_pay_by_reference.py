@@ -14,11 +14,9 @@ from kiosk.services.pay_bills import (
     BILL_NOT_FOUND,
     BILL_REFERENCE_INVALID,
     OFFLINE_BARCODE,
-    DebtsFound,
     PayBills,
-    PayResult,
-    normalise_reference,
 )
+from kiosk.services.pay_model import DebtsFound, PayResult, normalise_reference
 from offline_cache.journal import PaymentState
 from rig.wait import wait_for
 from tests.fixtures.pay_rig import PayRig

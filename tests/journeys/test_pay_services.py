@@ -17,16 +17,12 @@ from kiosk.services.pay_bills import (
     BILL_ALREADY_PAID,
     AlreadyPaid,
     NotPayableByCard,
-    PayableBill,
     PayBills,
-    PayOutcome,
-    PayResult,
     PreviousPaymentOpen,
     ReceiptChoiceRequired,
-    Selection,
-    SelectionState,
     SelectionUsed,
 )
+from kiosk.services.pay_model import PayableBill, PayOutcome, PayResult, Selection, SelectionState
 from offline_cache.journal import PaymentState
 from rig.wait import wait_for
 from tests.fixtures.pay_rig import PayRig

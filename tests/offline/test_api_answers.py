@@ -124,8 +124,9 @@ def test_a_revoked_kiosk_takes_no_card_payment_and_home_says_so(store, own_api_s
     from drivers.payment.transbank import TransbankTerminal
     from kiosk.devices import DeviceHub
     from kiosk.services.degraded import MSG_NOT_AUTHORIZED, current_offer
-    from kiosk.services.pay_bills import PayableBill, PayBills
+    from kiosk.services.pay_bills import PayBills
     from kiosk.services.pay_errors import KioskNotAuthorized
+    from kiosk.services.pay_model import PayableBill
     from kiosk.settings import KioskSection
 
     kiosk = enrol_kiosk(own_api_server)

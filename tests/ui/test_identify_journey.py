@@ -7,7 +7,7 @@ from pathlib import Path
 from drivers.eid.virtual_card.control import VirtualCardClient
 from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
-from kiosk.services.identify import shared_fields
+from kiosk.services.consent import shared_fields
 from kiosk.simulated.api import ApiServer, enrol_kiosk
 from procedure_api.catalog_data import PROCEDURES
 from rig.catalog import demo_catalog
