@@ -38,15 +38,20 @@ def open_pay_for(ui: KioskUI, procedure: str) -> None:
     ui.tap_through(("pay", "procedures"), (procedure, "procedure"), ("start", "pay_start"))
 
 
-def identify(ui: KioskUI) -> None:
-    """Use my card: confirm, consent, María's PIN, then her debts."""
-    ui.tap("pay_card")
+def identify_with_card(ui: KioskUI, use_card: str, then: str) -> None:
+    """Tap ``use_card``: confirm, consent, María's PIN, until the screen ``then`` shows."""
+    ui.tap(use_card)
     ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the confirmation",
                   timeout=WAIT_CARD_S)
     ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
     ui.call("type_text", text=MARIA.pin)
     ui.tap("pin_confirm")
-    ui.wait_until(lambda: ui.call("screen") == "pay_debts", "the debts", timeout=WAIT_CARD_S)
+    ui.wait_until(lambda: ui.call("screen") == then, then, timeout=WAIT_CARD_S)
+
+
+def identify(ui: KioskUI) -> None:
+    """Use my card in Pay: confirm, consent, María's PIN, then her debts."""
+    identify_with_card(ui, "pay_card", "pay_debts")
     ui.wait_until(lambda: not ui.call("disabled", target="continue"), "the debts looked up")
 
 

@@ -15,7 +15,14 @@ from rig.harness import LANDSCAPE
 from tests.fixtures.eid import CITIZENS
 from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look, look_both, texts
-from tests.ui.pay_steps import check_receipt, identify, one_payment_at_api, open_pay, wait_result
+from tests.ui.pay_steps import (
+    check_receipt,
+    identify,
+    identify_with_card,
+    one_payment_at_api,
+    open_pay,
+    wait_result,
+)
 
 JOSE = CITIZENS[1]
 CARD_LEFT = "Hay en el lector una tarjeta de otra persona"
@@ -28,14 +35,8 @@ def test_a_card_left_after_goodbye_is_asked_back_and_never_read_for_the_next_cit
     ui = stack.start({"timeouts": {"goodbye_s": 1}})
     ui.tap("start")
     ui.wait_for_screen("home")
-    ui.tap_through(("status", "status"), ("use_card", "identify_card"))
-    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
-                  timeout=WAIT_CARD_S)
-    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
-    ui.call("type_text", text=MARIA.pin)
-    ui.tap("pin_confirm")
-    ui.wait_until(lambda: ui.call("screen") == "status_cases", "her cases",
-                  timeout=WAIT_CARD_S)
+    ui.tap_through(("status", "status"))
+    identify_with_card(ui, "use_card", "status_cases")
     ui.tap("finish")
     ui.wait_for_screen("survey")
     ui.tap("skip")

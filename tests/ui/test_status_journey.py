@@ -18,6 +18,7 @@ from tests.fixtures.ui import MARIA, WAIT_CARD_S, KioskStack
 from tests.ui.looks import look as _look
 from tests.ui.looks import look_both as _look_in_both
 from tests.ui.looks import ocr, symbols
+from tests.ui.pay_steps import identify_with_card
 from tests.ui.test_session_lifecycle import assert_nothing_left
 
 StartUI = Callable[..., KioskUI]
@@ -168,14 +169,8 @@ def test_pulling_the_card_while_her_cases_show_ends_the_session(
     ui = kiosk_stack.start()
     ui.tap("start")
     ui.wait_for_screen("home")
-    ui.tap_through(("status", "status"), ("use_card", "identify_card"))
-    ui.wait_until(lambda: ui.call("screen") == "identify_confirm", "the card read",
-                  timeout=WAIT_CARD_S)
-    ui.tap_through(("confirm", "identify_consent"), ("agree", "identify_pin"))
-    ui.call("type_text", text=MARIA.pin)
-    ui.tap("pin_confirm")
-    ui.wait_until(lambda: ui.call("screen") == "status_cases", "her cases",
-                  timeout=WAIT_CARD_S)
+    ui.tap_through(("status", "status"))
+    identify_with_card(ui, "use_card", "status_cases")
     kiosk_stack.card.remove()
     ui.wait_until(lambda: ui.call("screen") == "attract", "the wipe", timeout=WAIT_CARD_S)
     assert_nothing_left(ui, [MARIA.given_names, MARIA.surname, SEEDED_CASE])
