@@ -29,6 +29,10 @@ class StackError(RuntimeError):
     """A simulated part did not start."""
 
 
+class NotReady(StackError):
+    """The part runs but never said it was ready (worth one more start)."""
+
+
 def python_module(name: str, *args: str) -> list[str]:
     """Return the command line running module ``name`` of this project with this Python."""
     return [sys.executable, "-m", name, *args]
@@ -83,7 +87,7 @@ class ChildProcess:
                 raise StackError(f"{self.name} exited with code {self.process.returncode}; "
                                  f"see {self.log_path}{self._log_tail(seen)}")
             time.sleep(0.05)
-        raise StackError(f"{self.name} was not ready within {timeout_s:.0f} s; "
+        raise NotReady(f"{self.name} was not ready within {timeout_s:.0f} s; "
                          f"see {self.log_path}{self._log_tail(seen)}")
 
     def _log_tail(self, seen: int, lines: int = 8) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.simulated.child import ChildProcess, StackError
+from kiosk.simulated.child import ChildProcess, NotReady, StackError
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,6 @@ def list_readers() -> list[str]:
         return []
 
 
-def _child_hung(error: StackError) -> bool:
-    return "not ready" in str(error)
-
-
 def _pcscd_binary() -> str:
     return shutil.which("pcscd") or "/usr/sbin/pcscd"
 
@@ -178,9 +174,7 @@ class PrivatePcscd:
         """
         try:
             self._child.start(timeout)  # a loaded machine takes seconds to load the driver
-        except StackError as first:
-            if not _child_hung(first):
-                raise
+        except NotReady as first:
             log.warning("private pcscd showed no reader; starting it once more: %s", first)
             self._child.start(timeout)
 
