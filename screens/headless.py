@@ -51,9 +51,10 @@ class ExitAfter:
         self._frames_shown += 1
 
     def _finish(self, _dt: float) -> None:
-        # A loaded machine can reach the deadline before a frame reached the window: a
-        # screenshot then is black. Wait for two frames (the screen drawn, then settled).
-        if self._screenshot is not None and self._frames_shown < 2:
+        # A loaded machine, or a slow build, can reach the deadline before a frame reached
+        # the window (Kivy's clock counts from its last tick): a screenshot then is black
+        # and a first-frame report never comes. Wait for two frames (drawn, then settled).
+        if self._frames_shown < 2:
             Clock.schedule_once(self._finish, 0.1)
             return
         Window.unbind(on_flip=self._count_frame)
