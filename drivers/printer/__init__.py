@@ -6,3 +6,7 @@ Modules: ``receipt`` (the model), ``layout`` (blocks shared by paper and screen)
 ``driver`` (:class:`EscposReceiptPrinter`), ``base`` (Protocol and print errors),
 ``diagnose`` (``kiosk doctor`` and the test print), ``simulator/`` (a printer to test with).
 """
+
+from drivers.printer import capabilities_cache
+
+capabilities_cache.prepare()  # before any module here imports python-escpos
