@@ -121,6 +121,27 @@ class DigitPad(GridLayout):
             self.on_key(value)
 
 
+class KeysHolder(BoxLayout):
+    """The room under a form for one set of keys at a time, always as tall as those keys.
+
+    Keys grow with the citizen's text size and are laid out a frame after they are shown,
+    so the height follows the keys shown rather than being copied once.
+    """
+
+    def show(self, keys: Any) -> None:
+        """Hold ``keys`` (instead of any others)."""
+        if keys.parent is not self:
+            for shown in self.children:
+                shown.unbind(height=self._fit)
+            self.clear_widgets()
+            self.add_widget(keys)
+            keys.bind(height=self._fit)
+        self.height = keys.height
+
+    def _fit(self, _keys: Any, height: float) -> None:
+        self.height = height
+
+
 class KeypadMessage(BoxLayout):
     """The message above a keypad, in room kept for it so the keys never move under a finger.
 

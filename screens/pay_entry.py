@@ -116,14 +116,7 @@ class PayEntryScreen(PayScreen):
         self._digit_pad, self._code_keys = DigitPad(), CodeKeyboard()
         for keys in (self._digit_pad, self._code_keys):
             keys.on_key = self.press  # (a keyword "on_..." would bind an event instead)
-        holder = self.ids.keypad
-        for keys in (self._digit_pad, self._code_keys):
-            keys.bind(height=lambda keys, height: self._fit_keys(keys, height))
-        holder.add_widget(self._digit_pad)
-
-    def _fit_keys(self, keys: Any, height: float) -> None:
-        if keys.parent is self.ids.keypad:
-            self.ids.keypad.height = height
+        self.ids.keypad.show(self._digit_pad)
 
     def load(self, *, mode: str = "reference", **_params: Any) -> None:
         """Start with an empty field and the keypad this kind of number needs."""
@@ -134,12 +127,7 @@ class PayEntryScreen(PayScreen):
     def _show_keys(self) -> None:
         entry = ENTRIES[self.mode]
         self.title, self.example = entry.title, entry.example
-        holder = self.ids.keypad
-        wanted = self._code_keys if entry.letters else self._digit_pad
-        if wanted.parent is not holder:
-            holder.clear_widgets()
-            holder.add_widget(wanted)
-        holder.height = wanted.height
+        self.ids.keypad.show(self._code_keys if entry.letters else self._digit_pad)
 
     @property
     def length(self) -> int:

@@ -62,7 +62,6 @@ class ReprintScreen(KioskScreen):
         self._pad = DigitPad()
         for keys in (self._keyboard, self._pad):
             keys.on_key = self.type_key
-            keys.bind(height=self._fit_keys)
         Window.bind(on_key_down=self._key_down)
 
     @property
@@ -79,15 +78,7 @@ class ReprintScreen(KioskScreen):
 
     def _ask(self, stage: str, instruction: str, keys: Any) -> None:
         self.stage, self.instruction, self.typed = stage, instruction, ""
-        holder = self.ids.key_holder
-        if keys.parent is not holder:
-            holder.clear_widgets()
-            holder.add_widget(keys)
-        holder.height = keys.height
-
-    def _fit_keys(self, keys: Any, height: float) -> None:
-        if keys.parent is self.ids.key_holder:
-            self.ids.key_holder.height = height
+        self.ids.key_holder.show(keys)
 
     def type_key(self, value: str) -> None:
         """Apply one key of the on-screen keyboard or digit pad."""

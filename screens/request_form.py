@@ -110,7 +110,6 @@ class RequestFormScreen(RequestScreen):
         self._pad = DigitPad()
         for keys in (self._keyboard, self._pad):
             keys.on_key = self.type_key
-            keys.bind(height=self._fit_keys)
 
     def load(self, *, question: int | None = None, changing: bool = False,
              procedure_id: str = "", **_params: Any) -> None:
@@ -137,15 +136,7 @@ class RequestFormScreen(RequestScreen):
         return self.request.fields[self._index]
 
     def _show_keys(self, keys: Any) -> None:
-        holder = self.ids.key_holder
-        if keys.parent is not holder:
-            holder.clear_widgets()
-            holder.add_widget(keys)
-        holder.height = keys.height
-
-    def _fit_keys(self, keys: Any, height: float) -> None:
-        if keys.parent is self.ids.key_holder:
-            self.ids.key_holder.height = height
+        self.ids.key_holder.show(keys)
 
     def refresh(self) -> None:
         """Say the question in the session's language."""
