@@ -1,13 +1,17 @@
 """Every screen of the kiosk in one table: its navigation name, its class, its layout file.
 
-The shell loads the shared layouts, then each screen's, and adds the screens in this order
-(the first one, attract, shows at start). A journey's first screen that is missing here is
-"coming soon" on the procedure page.
+The shell loads the shared layouts, then each screen's. Only the first screen (attract) is
+built at start; :class:`LazyScreenManager` builds each other one the first time it is shown
+(building all thirty took most of a second of the start, the keyboards above all). A
+journey's first screen that is missing here is "coming soon" on the procedure page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from kivy.uix.screenmanager import Screen, ScreenManager
 
 from screens.attract import AttractScreen
 from screens.base import KioskScreen
@@ -83,3 +87,25 @@ SCREENS: tuple[ScreenEntry, ...] = (
 def kv_files() -> list[str]:
     """The layout files to load: the shared ones first, then each screen's, each once."""
     return list(dict.fromkeys((*SHARED_KV, *(entry.kv for entry in SCREENS))))
+
+
+class LazyScreenManager(ScreenManager):
+    """A screen manager that knows every screen of the table and builds each on demand.
+
+    ``screens`` holds only those built so far: a screen never shown holds nothing of any
+    citizen, so the wipe and a language change have nothing to do there.
+    """
+
+    def install(self, entries: Iterable[ScreenEntry]) -> None:
+        """Know these screens; build and show the first."""
+        self._table = {entry.name: entry for entry in entries}
+        self.get_screen(next(iter(self._table)))
+
+    def get_screen(self, name: str) -> Screen:
+        table = getattr(self, "_table", {})
+        if name in table and not super().has_screen(name):
+            self.add_widget(table[name].screen(name=name))
+        return super().get_screen(name)
+
+    def has_screen(self, name: str) -> bool:
+        return name in getattr(self, "_table", {}) or bool(super().has_screen(name))

@@ -28,7 +28,7 @@ from kivy.properties import (
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+from kivy.uix.screenmanager import FadeTransition, NoTransition
 
 from common.text import N_
 from kiosk.i18n import LANGUAGE_NAMES, Catalog, load_catalog
@@ -42,7 +42,7 @@ from screens.headless import ExitAfter, report_first_frame
 from screens.notices import NoticePresenter
 from screens.options import ShellOptions
 from screens.overlays import OVERLAYS, Overlays
-from screens.screen_table import SCREENS, kv_files
+from screens.screen_table import SCREENS, LazyScreenManager, kv_files
 from screens.session_control import SessionController
 from screens.widgets.controls import ChoiceButton, KeyboardKey, ListButton  # noqa: F401  (kv rules)
 
@@ -84,7 +84,7 @@ class KioskShell(App):
         self.options = options
         self.catalog: BrowseCatalog = options.catalog
         self.municipality = options.municipality
-        self.manager: ScreenManager | None = None
+        self.manager: LazyScreenManager | None = None
         self._say_language(options.default_language)
 
     def build(self) -> BoxLayout:
@@ -95,8 +95,7 @@ class KioskShell(App):
         self.manager = manager = root.ids.manager
         manager.transition = (FadeTransition(duration=self.options.transition_s)
                               if self.options.transition_s > 0 else NoTransition())
-        for entry in SCREENS:
-            manager.add_widget(entry.screen(name=entry.name))
+        manager.install(SCREENS)
         self.overlays = Overlays(self, Window)
         self.session = SessionController(self.options, self, manager, self.overlays)
         self.notices = NoticePresenter(self.options.devices, self)
@@ -244,6 +243,6 @@ BoxLayout:
         opacity: 0 if manager.current == "attract" else 1
         disabled: manager.current == "attract"
         height: 0 if manager.current == "attract" else self.content_height
-    ScreenManager:
+    LazyScreenManager:
         id: manager
 """
