@@ -28,6 +28,7 @@ def configure_kivy(settings: Settings) -> None:
     Config.set("graphics", "fullscreen", "auto" if display.fullscreen else "0")
     Config.set("graphics", "width", str(display.width))
     Config.set("graphics", "height", str(display.height))
+    Config.set("graphics", "multisamples", str(display.multisamples))
     Config.set("graphics", "resizable", "0" if kiosk_mode else "1")
     Config.set("graphics", "show_cursor", "0" if kiosk_mode else "1")
     Config.set("kivy", "exit_on_escape", "0" if settings.kiosk.locked() else "1")

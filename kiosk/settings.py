@@ -79,6 +79,9 @@ class DisplaySection(_Section):
     width: Annotated[int, Field(ge=320, le=7680)] = 1080
     height: Annotated[int, Field(ge=320, le=7680)] = 1920
     dpi: Annotated[float, Field(ge=50, le=600)] = 96.0
+    # GL multisampling smooths round edges (a few hundred pixels of a screen differ). Off by
+    # default: with no GPU (Mesa llvmpipe) Kivy's usual 2x costs ten times as much per frame.
+    multisamples: Annotated[int, Field(ge=0, le=8)] = 0
 
 
 class TimeoutsSection(_Section):
