@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kiosk.simulated.pcsc import claim_pcsc_home
+from kiosk.simulated.zygote import ENABLE_ENV
 
 pytest_plugins = [
     "tests.fixtures.stacks",
@@ -23,3 +26,6 @@ def pytest_configure(config: pytest.Config) -> None:
     and vpcd port (kiosk/simulated/pcsc.py); apps and tools the tests start inherit them.
     """
     claim_pcsc_home()
+    # The reference API starts ~130 times a session: fork it from a warm process
+    # (kiosk/simulated/zygote.py) instead of importing FastAPI each time.
+    os.environ.setdefault(ENABLE_ENV, "1")

@@ -23,6 +23,7 @@ from kiosk.api_types import Enrolment
 from kiosk.enrolment import save_enrolment
 from kiosk.simulated.child import ChildProcess, python_module
 from kiosk.simulated.net import free_port
+from kiosk.simulated.zygote import AdoptedProcess, zygote_for
 
 
 @dataclass
@@ -58,7 +59,7 @@ class ApiServer:
         return f"{self.root_url}/v1"
 
     @property
-    def process(self) -> subprocess.Popen[bytes] | None:
+    def process(self) -> subprocess.Popen[bytes] | AdoptedProcess | None:
         """The running server process (None before the first start)."""
         return None if self._child is None else self._child.process
 
@@ -93,7 +94,8 @@ class ApiServer:
             self.workdir.mkdir(parents=True, exist_ok=True)
             env = {"PROCEDURE_API_STAFF_TOKEN": self.staff_token} if self.staff_token else {}
             self._child = ChildProcess("reference API", self._argv(), self.log_path,
-                                       ready_prefix="procedure_api ready", env=env)
+                                       ready_prefix="procedure_api ready", env=env,
+                                       zygote=zygote_for("procedure_api"))
         if not self._child.running:
             self._child.start(timeout)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kiosk.settings import PROJECT_ROOT
+from kiosk.simulated.zygote import AdoptedProcess, Zygote
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +49,12 @@ class ChildProcess:
 
     def __init__(self, name: str, argv: Sequence[str], log_path: Path, *,
                  ready_prefix: str = "", ready_check: Callable[[], bool] | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, zygote: Zygote | None = None) -> None:
         self.name, self.argv, self.log_path = name, list(argv), log_path
         self.ready_prefix, self.ready_check = ready_prefix, ready_check
         self.env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
-        self.process: subprocess.Popen[bytes] | None = None
+        self.zygote = zygote  # forks ``python -m <module>`` warm (argv must be that command)
+        self.process: subprocess.Popen[bytes] | AdoptedProcess | None = None
 
     def start(self, timeout_s: float = READY_TIMEOUT_S) -> dict[str, str]:
         """Start the program and wait until it is ready; return the facts of its ready line."""
@@ -62,9 +64,13 @@ class ChildProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         restart = self.process is not None  # a new run starts a new log; a restart appends
         seen = self.log_path.stat().st_size if restart and self.log_path.exists() else 0
-        with self.log_path.open("ab" if restart else "wb") as output:
-            self.process = subprocess.Popen(self.argv, cwd=PROJECT_ROOT, env=self.env,
-                                            stdout=output, stderr=subprocess.STDOUT)
+        if self.zygote is not None and self.zygote.alive:
+            self.log_path.open("ab" if restart else "wb").close()  # there before we read it
+            self.process = self.zygote.spawn(self.argv[3:], self.log_path, env=self.env)
+        else:
+            with self.log_path.open("ab" if restart else "wb") as output:
+                self.process = subprocess.Popen(self.argv, cwd=PROJECT_ROOT, env=self.env,
+                                                stdout=output, stderr=subprocess.STDOUT)
         try:
             return _ready_facts(self._wait_ready(seen, timeout_s))
         except BaseException:
