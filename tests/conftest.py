@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -29,3 +30,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # The reference API starts ~130 times a session: fork it from a warm process
     # (kiosk/simulated/zygote.py) instead of importing FastAPI each time.
     os.environ.setdefault(ENABLE_ENV, "1")
+    # pytest-xvfb stops its display at exit, after pytest closed the streams its debug lines
+    # would go to ("--- Logging error ---" ten times at the end of every run).
+    logging.getLogger("pyvirtualdisplay").setLevel(logging.INFO)
