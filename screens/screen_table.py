@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kivy.uix.screenmanager import Screen, ScreenManager
 
@@ -96,16 +97,19 @@ class LazyScreenManager(ScreenManager):
     citizen, so the wipe and a language change have nothing to do there.
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        self._table: dict[str, ScreenEntry] = {}
+        super().__init__(**kwargs)
+
     def install(self, entries: Iterable[ScreenEntry]) -> None:
         """Know these screens; build and show the first."""
         self._table = {entry.name: entry for entry in entries}
         self.get_screen(next(iter(self._table)))
 
     def get_screen(self, name: str) -> Screen:
-        table = getattr(self, "_table", {})
-        if name in table and not super().has_screen(name):
-            self.add_widget(table[name].screen(name=name))
+        if name in self._table and not super().has_screen(name):
+            self.add_widget(self._table[name].screen(name=name))
         return super().get_screen(name)
 
     def has_screen(self, name: str) -> bool:
-        return name in getattr(self, "_table", {}) or bool(super().has_screen(name))
+        return name in self._table or bool(super().has_screen(name))

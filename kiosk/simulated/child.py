@@ -64,11 +64,10 @@ class ChildProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         restart = self.process is not None  # a new run starts a new log; a restart appends
         seen = self.log_path.stat().st_size if restart and self.log_path.exists() else 0
-        if self.zygote is not None and self.zygote.alive:
-            self.log_path.open("ab" if restart else "wb").close()  # there before we read it
-            self.process = self.zygote.spawn(self.argv[3:], self.log_path, env=self.env)
-        else:
-            with self.log_path.open("ab" if restart else "wb") as output:
+        with self.log_path.open("ab" if restart else "wb") as output:  # there before we read
+            if self.zygote is not None and self.zygote.alive:
+                self.process = self.zygote.spawn(self.argv[3:], self.log_path, env=self.env)
+            else:
                 self.process = subprocess.Popen(self.argv, cwd=PROJECT_ROOT, env=self.env,
                                                 stdout=output, stderr=subprocess.STDOUT)
         try:
